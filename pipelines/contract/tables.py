@@ -19,7 +19,7 @@ use.  ``kind`` drives parsing:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
