@@ -32,59 +32,30 @@ def build_regions(src: Path) -> list[dict[str, str]]:
         with open(src / "dist" / name, encoding="utf-8") as f:
             return [r for r in csv.DictReader(f) if r["code"].startswith("3701")]
 
-    out = [
-        dict(
-            region_code=CITY_CODE,
-            region_name=CITY_NAME,
-            region_level="city",
-            parent_code="",
-            district_code="",
-            street_code="",
-            community_type="",
-            street_type="",
+    def region(code, name, level, parent="", district="", street="", ctype="", stype=""):
+        return dict(
+            region_code=code,
+            region_name=name,
+            region_level=level,
+            parent_code=parent,
+            district_code=district,
+            street_code=street,
+            community_type=ctype,
+            street_type=stype,
         )
-    ]
+
+    out = [region(CITY_CODE, CITY_NAME, "city")]
     for a in rows("areas.csv"):
         code = a["code"] + "000000"
-        out.append(
-            dict(
-                region_code=code,
-                region_name=a["name"],
-                region_level="district",
-                parent_code=CITY_CODE,
-                district_code=code,
-                street_code="",
-                community_type="",
-                street_type="",
-            )
-        )
+        out.append(region(code, a["name"], "district", CITY_CODE, code))
     for s in rows("streets.csv"):
-        code = s["code"] + "000"
-        out.append(
-            dict(
-                region_code=code,
-                region_name=s["name"],
-                region_level="street",
-                parent_code=s["areaCode"] + "000000",
-                district_code=s["areaCode"] + "000000",
-                street_code=code,
-                community_type="",
-                street_type="街道" if s["name"].endswith("街道") else "镇",
-            )
-        )
+        code, district = s["code"] + "000", s["areaCode"] + "000000"
+        stype = "街道" if s["name"].endswith("街道") else "镇"
+        out.append(region(code, s["name"], "street", district, district, code, stype=stype))
     for v in rows("villages.csv"):
-        out.append(
-            dict(
-                region_code=v["code"],
-                region_name=v["name"],
-                region_level="community",
-                parent_code=v["streetCode"] + "000",
-                district_code=v["areaCode"] + "000000",
-                street_code=v["streetCode"] + "000",
-                community_type=community_type(v["code"]),
-                street_type="",
-            )
-        )
+        street, district = v["streetCode"] + "000", v["areaCode"] + "000000"
+        ctype = community_type(v["code"])
+        out.append(region(v["code"], v["name"], "community", street, district, street, ctype))
     return out
 
 
