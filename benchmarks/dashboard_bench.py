@@ -1,0 +1,135 @@
+"""Dashboard timing against a serving file: every page rendered by Streamlit's AppTest
+(cold: fresh cache and connection; warm: cache filled), and one real-browser load.
+
+A page's time is the server-side script run — every query it makes through
+``dashboards/data.py`` included — which is what a user waits for before the
+page is drawn.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+from pipelines.settings import PROJECT_DIR
+
+DASHBOARDS = PROJECT_DIR / "dashboards"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def page_scripts() -> list[Path]:
+    """The app's page scripts (dashboards/pages/*.py), in name order."""
+    return sorted(p for p in (DASHBOARDS / "pages").glob("*.py") if not p.name.startswith("_"))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _reset_caches() -> None:
+    """Cold start: empty Streamlit's data cache and drop this thread's DuckDB connections."""
+    import streamlit as st
+
+    from dashboards import data
+
+    st.cache_data.clear()
+    for con in (getattr(data._local, "conns", None) or {}).values():
+        con.close()
+    data._local.conns = {}
+
+
+def time_pages(data_dir: Path, repeats: int = 5, timeout: float = 60) -> dict:
+    """p50/p95 of each page's AppTest run, cold and warm, against ``data_dir``'s serving file."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["JCW_DATA_DIR"] = str(data_dir)
+    results = {}
+    for script in page_scripts():
+        cold, warm, errors = [], [], []
+        for _ in range(repeats):
+            _reset_caches()
+            for bucket in (cold, warm):
+                at = AppTest.from_file(str(script), default_timeout=timeout)
+                t0 = time.perf_counter()
+                at.run()
+                bucket.append(time.perf_counter() - t0)
+                errors.extend(str(e.value)[:200] for e in at.exception)
+        results[script.stem] = {
+            "cold_p50_s": statistics.median(cold),
+            "cold_p95_s": percentile(cold, 0.95),
+            "warm_p50_s": statistics.median(warm),
+            "warm_p95_s": percentile(warm, 0.95),
+            "runs": repeats,
+            "errors": sorted(set(errors)),
+        }
+    return results
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"streamlit did not listen on {port}")
+
+
+def browser_load(data_dir: Path, expect_text: str = "济南", timeout_s: float = 60) -> dict:
+    """Start the app, open it in headless Chromium, time until ``expect_text`` is rendered."""
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    env = dict(os.environ, JCW_DATA_DIR=str(data_dir))
+    cmd = [
+        str(PROJECT_DIR / ".venv" / "bin" / "streamlit"),
+        "run",
+        str(DASHBOARDS / "app.py"),
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false",
+    ]
+    server = subprocess.Popen(
+        cmd, env=env, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _wait_for_port(port, timeout_s)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            t0 = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}/", timeout=timeout_s * 1000)
+            page.get_by_text(expect_text).first.wait_for(timeout=timeout_s * 1000)
+            first = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            page.reload()
+            page.get_by_text(expect_text).first.wait_for(timeout=timeout_s * 1000)
+            reload = time.perf_counter() - t0
+            browser.close()
+        return {"first_load_s": first, "reload_s": reload, "expect_text": expect_text}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()

@@ -1,0 +1,125 @@
+"""Generation and the real pipeline (``jcw generate``, ``jcw run``) as subprocesses, and
+the pipeline's stage timings read back from Dagster's event log and ``raw.load_log``."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import duckdb
+
+from benchmarks.procmon import Measured, run_measured
+from pipelines.contract.tables import TABLES
+from pipelines.settings import PROJECT_DIR, Settings
+
+JCW = str(PROJECT_DIR / ".venv" / "bin" / "jcw")
+
+# Dagster step key → stage of the benchmark table.
+STAGE_PATTERNS = (
+    ("ingestion", re.compile("|".join(TABLES) + r"|ingest|raw")),
+    ("dbt_build", re.compile(r"dbt")),
+    ("checks", re.compile(r"check|quality|gx|expect|dq")),
+    ("publish", re.compile(r"publish|serving")),
+)
+
+
+def env_for(data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ, JCW_DATA_DIR=str(data_dir))
+    env.pop("DAGSTER_HOME", None)  # the pipeline derives it from JCW_DATA_DIR
+    return env
+
+
+def generate(data_dir: Path, months: str, seed: int, scale: str) -> Measured:
+    cmd = [JCW, "generate", "--scale", scale, "--months", months, "--seed", str(seed), "--quiet"]
+    return run_measured(cmd, env_for(data_dir), data_dir / "generate.log", PROJECT_DIR)
+
+
+def run_pipeline(data_dir: Path) -> Measured:
+    return run_measured([JCW, "run"], env_for(data_dir), data_dir / "run.log", PROJECT_DIR)
+
+
+def stage_of(step_key: str) -> str:
+    for stage, pattern in STAGE_PATTERNS:
+        if pattern.search(step_key):
+            return stage
+    return "other"
+
+
+def dagster_steps(dagster_home: Path) -> list[dict]:
+    """Every step of every run in the data directory's Dagster instance, with its duration."""
+    from dagster import DagsterInstance
+
+    if not (dagster_home / "dagster.yaml").exists() and not (dagster_home / "history").exists():
+        return []
+    old = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    try:
+        with DagsterInstance.get() as instance:
+            steps = []
+            for run in instance.get_runs():
+                for s in instance.get_run_step_stats(run.run_id):
+                    if s.start_time is None or s.end_time is None:
+                        continue
+                    steps.append(
+                        {
+                            "run_id": run.run_id,
+                            "job": run.job_name,
+                            "step_key": s.step_key,
+                            "stage": stage_of(s.step_key),
+                            "status": str(s.status.value if s.status else None),
+                            "start": s.start_time,
+                            "seconds": s.end_time - s.start_time,
+                        }
+                    )
+            return sorted(steps, key=lambda s: s["start"])
+    finally:
+        if old is None:
+            os.environ.pop("DAGSTER_HOME", None)
+        else:
+            os.environ["DAGSTER_HOME"] = old
+
+
+def stage_seconds(steps: list[dict]) -> dict[str, float]:
+    """Seconds per stage: the sum of its steps (the in-process executor runs them one by one)."""
+    busy: dict[str, float] = {}
+    for s in steps:
+        busy[s["stage"]] = busy.get(s["stage"], 0.0) + s["seconds"]
+    return busy
+
+
+def load_log_by_table(warehouse: Path) -> dict[str, dict]:
+    """Per table: files, rows read and loaded, and seconds spent loading (from raw.load_log)."""
+    if not warehouse.exists():
+        return {}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select table_name, count(*), sum(rows_read), sum(loaded), sum(quarantined), "
+            "sum(epoch(finished_at) - epoch(started_at)) "
+            "from raw.load_log where is_current group by table_name order by table_name"
+        ).fetchall()
+    except duckdb.Error as e:
+        return {"error": {"message": str(e)}}
+    finally:
+        con.close()
+    return {
+        r[0]: {
+            "files": r[1],
+            "rows_read": r[2],
+            "loaded": r[3],
+            "quarantined": r[4],
+            "seconds": r[5],
+        }
+        for r in rows
+    }
+
+
+def pipeline_stages(data_dir: Path) -> dict:
+    settings = Settings(data_dir=data_dir)
+    steps = dagster_steps(settings.dagster_home)
+    return {
+        "stages_s": stage_seconds(steps),
+        "steps": steps,
+        "ingestion_by_table": load_log_by_table(settings.warehouse_path),
+    }

@@ -1,0 +1,221 @@
+"""Targets of issue 7 against measured results, and the "Benchmark" section of BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+SECTION_TITLE = "## Benchmark"
+
+
+def _get(d: dict | None, *keys):
+    for k in keys:
+        if not isinstance(d, dict):
+            return None
+        d = d.get(k)
+    return d
+
+
+def _ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def _target(name: str, measured, op: str, limit: float, unit: str, note: str = "") -> dict:
+    met = None
+    if measured is not None:
+        met = measured <= limit if op == "<=" else measured < limit
+    return {
+        "name": name,
+        "measured": measured,
+        "op": op,
+        "target": limit,
+        "unit": unit,
+        "met": met,
+        "note": note,
+    }
+
+
+def targets(r: dict) -> list[dict]:
+    cfg = r.get("config", {})
+    city = cfg.get("scale") == "city"
+    months = cfg.get("months")
+    pipe_s = _get(r, "pipeline", "seconds") if _get(r, "pipeline", "ok") else None
+    stages = _get(r, "pipeline", "stages_s") or {}
+    pages = _get(r, "dashboard", "pages") or {}
+    scale_note = "" if city else "not city scale: smoke run only"
+    return [
+        _target(
+            "one city month end to end (generation excluded)",
+            pipe_s if months == 1 else None,
+            "<=",
+            180,
+            "s",
+            scale_note,
+        ),
+        _target("end to end ÷ floor", _ratio(pipe_s, _get(r, "floor", "total_s")), "<=", 2.5, "×"),
+        _target(
+            "ingestion ÷ floor read",
+            _ratio(stages.get("ingestion"), _get(r, "floor", "read_s")),
+            "<=",
+            2,
+            "×",
+        ),
+        _target("dbt build", stages.get("dbt_build"), "<=", 60, "s", scale_note),
+        _target(
+            "12-month backfill (generation excluded)",
+            pipe_s if months == 12 else None,
+            "<=",
+            1800,
+            "s",
+            "" if months == 12 else "not run this time (BENCH_MONTHS=12)",
+        ),
+        _target(
+            "peak memory (pipeline process tree)", _get(r, "pipeline", "peak_rss_gb"), "<=", 6, "GB"
+        ),
+        _target(
+            "dashboard page p95 (warm cache, slowest page)",
+            max((p["warm_p95_s"] for p in pages.values()), default=None),
+            "<=",
+            1,
+            "s",
+        ),
+        _target(
+            "pipeline ÷ pandas baseline",
+            _ratio(pipe_s, _get(r, "pandas", "total_s")),
+            "<",
+            1,
+            "×",
+            "the pipeline does all 45 indicators, checks and publishing; pandas only the 13 DB_*/FL_*",
+        ),
+    ]
+
+
+def _fmt(v, digits: int = 2) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
+def _met(t: dict) -> str:
+    return {True: "✅", False: "❌", None: "not measured"}[t["met"]]
+
+
+def render(r: dict) -> str:
+    m = r.get("machine", {})
+    cfg = r.get("config", {})
+    lines = [
+        SECTION_TITLE,
+        "",
+        START,
+        "",
+        f"Run `make bench` ({r.get('started_at')} → {r.get('finished_at')}); "
+        f"scale `{cfg.get('scale')}`, months `{cfg.get('month_range')}`, "
+        f"seed {cfg.get('seed')}, up to {cfg.get('runs')} runs per step (medians).",
+        "",
+        f"Machine: {m.get('cpu_model')}, {m.get('cores')} cores, {m.get('memory_gb')} GB RAM, "
+        f"Python {m.get('python')}, DuckDB {m.get('duckdb')}.",
+        "",
+        "| target | measured | target | met | note |",
+        "|---|---|---|---|---|",
+    ]
+    for t in r.get("targets", []):
+        lines.append(
+            f"| {t['name']} | {_fmt(t['measured'])} {t['unit']} | {t['op']} {t['target']} "
+            f"{t['unit']} | {_met(t)} | {t['note']} |"
+        )
+    gen = r.get("generate")
+    lines += ["", "Stages (seconds, medians):", ""]
+    lines += ["| step | pipeline | floor | pandas |", "|---|---|---|---|"]
+    stages = _get(r, "pipeline", "stages_s") or {}
+    rows = [
+        ("generation (departments, not us)", _get(gen, "seconds"), None, None),
+        (
+            "read / ingestion",
+            stages.get("ingestion"),
+            _get(r, "floor", "read_s"),
+            _get(r, "pandas", "read_s"),
+        ),
+        (
+            "indicators / dbt build",
+            stages.get("dbt_build"),
+            _get(r, "floor", "sql_s"),
+            _get(r, "pandas", "compute_s"),
+        ),
+        ("checks", stages.get("checks"), None, None),
+        ("publish", stages.get("publish"), None, None),
+        ("other steps", stages.get("other"), None, None),
+        (
+            "total (end to end)",
+            _get(r, "pipeline", "seconds"),
+            _get(r, "floor", "total_s"),
+            _get(r, "pandas", "total_s"),
+        ),
+        (
+            "peak memory (GB)",
+            _get(r, "pipeline", "peak_rss_gb"),
+            _get(r, "floor", "peak_rss_gb"),
+            _get(r, "pandas", "peak_rss_gb"),
+        ),
+    ]
+    for name, a, b, c in rows:
+        lines.append(f"| {name} | {_fmt(a, 1)} | {_fmt(b, 1)} | {_fmt(c, 1)} |")
+    by_table = _get(r, "pipeline", "runs")
+    if by_table:
+        ingest = by_table[-1].get("ingestion_by_table") or {}
+        if ingest and "error" not in ingest:
+            lines += ["", "Ingestion per table (last run, from `raw.load_log`):", ""]
+            lines += ["| table | files | rows read | loaded | quarantined | seconds |"]
+            lines += ["|---|---|---|---|---|---|"]
+            for table, v in ingest.items():
+                lines.append(
+                    f"| {table} | {v['files']} | {v['rows_read']} | {v['loaded']} | "
+                    f"{v['quarantined']} | {_fmt(v['seconds'], 1)} |"
+                )
+    agreement = _get(r, "pandas", "agreement")
+    if agreement:
+        lines += [
+            "",
+            f"pandas baseline vs floor: {agreement['compared_rows']} values "
+            f"(DB_*, FL_* × period × region) compared, {agreement['mismatched_rows']} differ.",
+        ]
+    pages = _get(r, "dashboard", "pages") or {}
+    if pages:
+        lines += ["", "Dashboard pages (Streamlit AppTest, seconds):", ""]
+        lines += ["| page | cold p50 | cold p95 | warm p50 | warm p95 |", "|---|---|---|---|---|"]
+        for name, p in pages.items():
+            lines.append(
+                f"| {name} | {_fmt(p['cold_p50_s'])} | {_fmt(p['cold_p95_s'])} | "
+                f"{_fmt(p['warm_p50_s'])} | {_fmt(p['warm_p95_s'])} |"
+            )
+    browser = _get(r, "dashboard", "browser")
+    if browser:
+        lines += [
+            "",
+            f"Headless Chromium: first load {_fmt(browser['first_load_s'])} s, "
+            f"reload {_fmt(browser['reload_s'])} s (until 「{browser['expect_text']}」 renders).",
+        ]
+    skipped = _get(r, "dashboard", "skipped")
+    if skipped:
+        lines += ["", f"Dashboard not timed: {skipped}"]
+    for name, err in (r.get("errors") or {}).items():
+        last = err.strip().splitlines()[-1] if err.strip() else ""
+        lines += ["", f"Part `{name}` failed: `{last}`"]
+    lines += ["", END, ""]
+    return "\n".join(lines)
+
+
+def write_markdown(path: Path, results: dict) -> None:
+    """Replace only the Benchmark section (other sections, e.g. Generation, stay as they are)."""
+    section = render(results)
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    pattern = re.compile(
+        rf"{re.escape(SECTION_TITLE)}\n\n{re.escape(START)}.*?{re.escape(END)}\n", re.S
+    )
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")

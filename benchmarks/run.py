@@ -1,0 +1,235 @@
+"""``make bench``: generation, the real pipeline, the floor, the pandas baseline and the
+dashboard, timed on the same landing; results to JSON and to BENCHMARKS.md.
+
+Environment:
+  BENCH_MONTHS  months to generate from 2025-01 (default 1; 12 for the backfill)
+  BENCH_RUNS    repetitions of each short step; the median is reported (default 3)
+  BENCH_SCALE   city (default) or demo (a quick smoke run)
+  BENCH_OUT     results JSON (default bench_out/results.json)
+  BENCH_SEED    generator seed (default 2007)
+  BENCH_PARTS   comma list of parts to run (default all):
+                generate,pipeline,floor,pandas,dashboard,browser
+  BENCH_LANDING use this existing landing instead of generating one (read only)
+  BENCH_MD      the Markdown file whose "Benchmark" section is rewritten
+                (default BENCHMARKS.md; "-" to skip)
+  BENCH_TMP     parent of the temporary data directory (default the system's)
+  BENCH_KEEP    1 keeps the temporary data directory
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from benchmarks import floor, pandas_baseline, pipeline_run
+from benchmarks.machine import machine
+from benchmarks.procmon import PeakSampler
+from benchmarks.report import targets, write_markdown
+from pipelines.settings import PROJECT_DIR, Settings
+
+ALL_PARTS = ("generate", "pipeline", "floor", "pandas", "dashboard", "browser")
+# A pipeline run longer than this is not repeated (medians "where short enough").
+REPEAT_LIMIT_S = 300
+
+
+def config() -> dict:
+    env = os.environ
+    months = int(env.get("BENCH_MONTHS", "1"))
+    parts = env.get("BENCH_PARTS", ",".join(ALL_PARTS)).split(",")
+    return {
+        "months": months,
+        "month_range": f"2025-01:2025-{months:02d}",
+        "runs": max(1, int(env.get("BENCH_RUNS", "3"))),
+        "scale": env.get("BENCH_SCALE", "city"),
+        "seed": int(env.get("BENCH_SEED", "2007")),
+        "parts": [p.strip() for p in parts if p.strip()],
+        "out": Path(env.get("BENCH_OUT", PROJECT_DIR / "bench_out" / "results.json")),
+        "landing": env.get("BENCH_LANDING"),
+        "markdown": env.get("BENCH_MD", str(PROJECT_DIR / "BENCHMARKS.md")),
+        "tmp": env.get("BENCH_TMP"),
+        "keep": env.get("BENCH_KEEP") == "1",
+    }
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def median_of(runs: list[dict], key: str) -> float | None:
+    vals = [r[key] for r in runs if r.get(key) is not None]
+    return statistics.median(vals) if vals else None
+
+
+def reset_data_dir(data_dir: Path) -> None:
+    """Everything but landing/ and the generator's manifest goes: the next run starts fresh."""
+    for child in data_dir.iterdir():
+        if child.name in ("landing", "generator") or child.suffix == ".log":
+            continue
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
+
+
+def bench_pipeline(data_dir: Path, runs: int) -> dict:
+    results = []
+    for i in range(runs):
+        reset_data_dir(data_dir)
+        log(f"pipeline run {i + 1}/{runs} (jcw run)")
+        m = pipeline_run.run_pipeline(data_dir)
+        stages = pipeline_run.pipeline_stages(data_dir)
+        results.append(
+            {
+                "seconds": m.seconds,
+                "peak_rss_gb": m.peak_rss_bytes / 2**30,
+                "returncode": m.returncode,
+                "stages_s": stages["stages_s"],
+                "ingestion_by_table": stages["ingestion_by_table"],
+                "steps": stages["steps"],
+                "log_tail": m.tail() if m.returncode else "",
+            }
+        )
+        log(f"  {m.seconds:.1f} s, exit {m.returncode}, peak {m.peak_rss_bytes / 2**30:.2f} GB")
+        if m.returncode != 0 or m.seconds > REPEAT_LIMIT_S:
+            break
+    stage_names = sorted({s for r in results for s in r["stages_s"]})
+    return {
+        "runs": results,
+        "seconds": median_of(results, "seconds"),
+        "peak_rss_gb": max(r["peak_rss_gb"] for r in results),
+        "ok": all(r["returncode"] == 0 for r in results),
+        "stages_s": {
+            s: statistics.median([r["stages_s"][s] for r in results if s in r["stages_s"]])
+            for s in stage_names
+        },
+    }
+
+
+def bench_floor(landing: Path, runs: int) -> tuple[dict, object]:
+    timings, con = [], None
+    for i in range(runs):
+        if con is not None:
+            con.close()
+        log(f"floor run {i + 1}/{runs}")
+        with PeakSampler() as peak:
+            con, t = floor.run(landing)
+        t["peak_rss_gb"] = peak.peak / 2**30
+        timings.append(t)
+        log(f"  read {t['read_s']:.1f} s, sql {t['sql_s']:.1f} s")
+    summary = {k: median_of(timings, k) for k in ("read_s", "sql_s", "total_s", "peak_rss_gb")}
+    summary.update(
+        runs=timings,
+        rows_by_table=timings[-1]["rows_by_table"],
+        indicators=timings[-1]["indicators"],
+    )
+    return summary, con
+
+
+def bench_pandas(landing: Path, runs: int, floor_con) -> dict:
+    timings, values = [], None
+    for i in range(runs):
+        log(f"pandas run {i + 1}/{runs}")
+        with PeakSampler() as peak:
+            values, t = pandas_baseline.run(landing)
+        t["peak_rss_gb"] = peak.peak / 2**30
+        timings.append(t)
+        log(f"  read {t['read_s']:.1f} s, compute {t['compute_s']:.1f} s")
+    summary = {k: median_of(timings, k) for k in ("read_s", "compute_s", "total_s", "peak_rss_gb")}
+    summary["runs"] = timings
+    summary["indicators"] = sorted(pandas_baseline.CODES)
+    if floor_con is not None:
+        summary["agreement"] = pandas_baseline.compare(
+            values, floor.values(floor_con, ("DB_", "FL_"))
+        )
+        log(f"  agreement with the floor: {summary['agreement']['mismatched_rows']} mismatches")
+    return summary
+
+
+def bench_dashboard(data_dir: Path, parts: list[str], runs: int) -> dict:
+    from benchmarks import dashboard_bench
+
+    out: dict = {}
+    if not Settings(data_dir=data_dir).serving_current.exists():
+        return {"skipped": "no serving/current: the pipeline did not publish"}
+    if "dashboard" in parts:
+        log("dashboard pages (AppTest, cold and warm)")
+        out["pages"] = dashboard_bench.time_pages(data_dir, repeats=max(runs, 5))
+    if "browser" in parts:
+        log("dashboard in headless Chromium")
+        out["browser"] = dashboard_bench.browser_load(data_dir)
+    return out
+
+
+def guarded(results: dict, name: str, fn, *args):
+    """Run one part; a failing part is recorded and the others still run."""
+    try:
+        return fn(*args)
+    except Exception as e:  # noqa: BLE001 — any failure is a result to report
+        log(f"{name} failed: {e}")
+        results.setdefault("errors", {})[name] = traceback.format_exc(limit=5)
+        return None
+
+
+def main() -> int:
+    cfg = config()
+    parts = cfg["parts"]
+    started = dt.datetime.now(dt.UTC)
+    data_dir = Path(tempfile.mkdtemp(prefix="jcw-bench-", dir=cfg["tmp"]))
+    landing = Path(cfg["landing"]) if cfg["landing"] else data_dir / "landing"
+    results: dict = {
+        "started_at": started.isoformat(timespec="seconds"),
+        "config": {k: str(v) if isinstance(v, Path) else v for k, v in cfg.items()},
+        "machine": machine(),
+    }
+    log(f"data dir {data_dir}, scale {cfg['scale']}, months {cfg['month_range']}")
+    try:
+        if cfg["landing"]:
+            shutil.copytree(landing, data_dir / "landing", copy_function=shutil.copy2)
+        elif "generate" in parts:
+            log("generating extracts (jcw generate)")
+            m = pipeline_run.generate(data_dir, cfg["month_range"], cfg["seed"], cfg["scale"])
+            results["generate"] = {"seconds": m.seconds, "returncode": m.returncode}
+            if m.returncode:
+                results["generate"]["log_tail"] = m.tail()
+            log(f"  {m.seconds:.1f} s, exit {m.returncode}")
+        landing = data_dir / "landing"
+        if "pipeline" in parts:
+            results["pipeline"] = guarded(
+                results, "pipeline", bench_pipeline, data_dir, cfg["runs"]
+            )
+        floor_con = None
+        if "floor" in parts:
+            out = guarded(results, "floor", bench_floor, landing, cfg["runs"])
+            if out:
+                results["floor"], floor_con = out
+        if "pandas" in parts:
+            results["pandas"] = guarded(
+                results, "pandas", bench_pandas, landing, cfg["runs"], floor_con
+            )
+        if {"dashboard", "browser"} & set(parts):
+            results["dashboard"] = guarded(
+                results, "dashboard", bench_dashboard, data_dir, parts, cfg["runs"]
+            )
+    finally:
+        results["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        results["targets"] = targets(results)
+        cfg["out"].parent.mkdir(parents=True, exist_ok=True)
+        cfg["out"].write_text(
+            json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+        )
+        log(f"results in {cfg['out']}")
+        if cfg["markdown"] != "-":
+            write_markdown(Path(cfg["markdown"]), results)
+            log(f"table in {cfg['markdown']}")
+        if not cfg["keep"]:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
