@@ -158,8 +158,8 @@ def read_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> dict[str, int
     counts = {}
     for table in TABLES.values():
         con.execute(
-            f"create or replace table {table.name} as select {_typed_select(table)} "
-            f"from txt_{table.name} {_keep_filter(table)}"
+            f"create or replace table {table.name} as select * from "
+            f"(select {_typed_select(table)} from txt_{table.name}) {_keep_filter(table)}"
         )
         con.execute(f"drop table txt_{table.name}")
         counts[table.name] = con.execute(f"select count(*) from {table.name}").fetchall()[0][0]

@@ -26,6 +26,7 @@ from benchmarks.landing import (
     normalise_header,
     xlsx_columns,
 )
+from pipelines.contract.tables import TABLES as TABLE_DEFS
 from pipelines.reference import CITY_CODE, REGIONS_CSV
 
 TABLES = ("community_profile", "dibao_household", "floating_population")
@@ -103,7 +104,12 @@ def read_tables(landing: Path) -> dict[str, pd.DataFrame]:
             df["period"] = pd.Timestamp(f.period)
             df["source_file"] = str(f.path)
             frames[f.table.name].append(df)
-    return {t: pd.concat(dfs, ignore_index=True) for t, dfs in frames.items()}
+    out = {}
+    for name, dfs in frames.items():
+        df = pd.concat(dfs, ignore_index=True)
+        missing = [c.name for c in TABLE_DEFS[name].columns if c.name not in df]
+        out[name] = df.assign(**dict.fromkeys(missing))  # optional columns a file lacks
+    return out
 
 
 # ---- cast (the same rules as floor_read.MACROS) ---------------------------------------------
