@@ -22,11 +22,19 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--out", default=None, help="输出目录，默认 $JCW_DATA_DIR/landing")
     g.add_argument("--quiet", action="store_true")
 
+    s = sub.add_parser("serve", help="启动数据看板（默认只允许本机访问）")
+    s.add_argument("--port", type=int, default=8501)
+    s.add_argument("--host", default="127.0.0.1")
+
     args = parser.parse_args(argv)
     if args.command == "generate":
         from pipelines.generate import cli as generate_cli
 
         return generate_cli.run(args)
+    if args.command == "serve":
+        from dashboards.serve import run as serve
+
+        return serve(args.host, args.port)
     parser.error(f"unknown command {args.command}")
     return 2
 

@@ -1,0 +1,75 @@
+"""济南市社区工作数据看板: the Streamlit entry point (``jcw serve``).
+
+Reads only ``$JCW_DATA_DIR/serving/current`` (read-only) and ``serving/last_run.json``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboards import data, fmt
+
+HERE = Path(__file__).parent
+
+st.set_page_config(page_title="济南市社区工作数据看板", page_icon="📊", layout="wide")
+
+
+def _stale_banner() -> None:
+    run = data.stale_reason()
+    if not run:
+        return
+    outcome = {"blocked": "未通过阻断性检查", "failed": "运行失败"}[run["outcome"]]
+    published = data.publication().get("published_at") or "此前"
+    lines = [
+        f"**数据不是最新的**：{str(run.get('finished_at', '')).replace('T', ' ')} 的更新运行"
+        f"{outcome}，未发布新数据；当前显示的是 {published} 发布的版本。"
+    ]
+    if run.get("message"):
+        lines.append(f"原因：{run['message']}")
+    for item in run.get("blocking_failures") or []:
+        lines.append(f"- 阻断性检查：{item}")
+    for item in run.get("rejected_files") or []:
+        lines.append(f"- 被拒绝的文件：{item}")
+    st.warning("\n".join(lines), icon="⚠️")
+
+
+def _page(path: str, title: str, icon: str, default: bool = False) -> st.Page:
+    return st.Page(HERE / "pages" / path, title=title, icon=icon, default=default)
+
+
+if data.version() is None or not data.periods():
+    st.navigation([_page("no_data.py", "暂无数据", ":material/info:", default=True)]).run()
+    st.stop()
+
+months = data.periods()
+with st.sidebar:
+    st.selectbox(
+        "统计月份", months[::-1], key="period", format_func=fmt.month_label, help="各页面共用"
+    )
+    pub = data.publication()
+    if pub:
+        st.caption(f"数据版本 {pub.get('version', '')}  \n发布时间 {pub.get('published_at', '')}")
+_stale_banner()
+
+pages = {
+    "总览": [
+        _page("overview.py", "总览", ":material/dashboard:", default=True),
+        _page("drilldown.py", "四级钻取", ":material/account_tree:"),
+        _page("standards.py", "达标评估", ":material/rule:"),
+    ],
+    "专题": [
+        _page("topic_dibao.py", "低保", ":material/volunteer_activism:"),
+        _page("topic_employment.py", "就业", ":material/work:"),
+        _page("topic_health.py", "卫生", ":material/local_hospital:"),
+        _page("topic_floating.py", "流动人口", ":material/groups:"),
+        _page("topic_linkage.py", "跨部门联动", ":material/hub:"),
+    ],
+    "档案与数据": [
+        _page("community.py", "社区档案", ":material/home_work:"),
+        _page("quality.py", "数据质量", ":material/fact_check:"),
+        _page("catalog.py", "指标说明", ":material/menu_book:"),
+    ],
+}
+st.navigation(pages).run()

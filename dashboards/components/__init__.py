@@ -1,0 +1,1 @@
+"""Reusable pieces of the dashboard: tables with Excel download, charts, the map."""

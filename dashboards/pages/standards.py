@@ -1,0 +1,101 @@
+"""达标评估: each 2007 community standard by district and street, and who falls short by how much."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import data, fmt
+from dashboards.components import common, excel
+
+p = common.period()
+st.title(f"2007年社区建设标准达标评估 · {fmt.month_label(p)}")
+st.caption("依据济发〔2007〕13号，对居委会社区逐项评估；差距为实际值与最近一侧标准之差。")
+
+rows = data.q(
+    "select s.standard_code, s.community_code, r.region_name, r.street_code, r.district_code, "
+    "s.required_min, s.required_max, s.actual, s.gap, s.unit, s.met "
+    "from analytics.community_standards s join analytics.regions r "
+    "on r.region_code = s.community_code "
+    "where s.period = cast(? || '-01' as date) order by s.standard_code, s.community_code",
+    (p,),
+)
+if rows.empty:
+    st.info(f"{fmt.month_label(p)}没有社区标准评估数据（社区基础信息未报送或未加载）。")
+    st.stop()
+
+cat = data.catalog().set_index("code")
+names = data.region_names()
+
+
+def label(code: str) -> str:
+    return cat.loc[code, "name_zh"] if code in cat.index else code
+
+
+def share(g: pd.DataFrame) -> dict:
+    met = int(g.met.eq(True).sum())
+    return {"达标社区数": met, "评估社区数": len(g), "达标率": f"{met / len(g) * 100:.1f}%"}
+
+
+summary = [
+    {"标准": label(code), **share(g)} for code, g in rows.groupby("standard_code", sort=False)
+]
+excel.table(pd.DataFrame(summary), f"各项标准全市达标情况_{p}", "std_summary")
+
+standard = st.selectbox(
+    "选择标准", list(dict.fromkeys(rows.standard_code)), format_func=label, key="std_code"
+)
+one = rows[rows.standard_code == standard]
+left, right = st.columns(2)
+with left:
+    by_d = [
+        {"区县": names.get(d, d), **share(g)} for d, g in one.groupby("district_code", sort=True)
+    ]
+    excel.table(pd.DataFrame(by_d), f"{label(standard)}_分区县_{p}", "std_district")
+with right:
+    by_s = [
+        {"街道": names.get(s, s), "区县": names.get(g.district_code.iloc[0], ""), **share(g)}
+        for s, g in one.groupby("street_code", sort=True)
+    ]
+    excel.table(pd.DataFrame(by_s), f"{label(standard)}_分街道_{p}", "std_street")
+
+st.subheader("未达标社区")
+failing = rows[rows.met.eq(False)]
+f1, f2, f3 = st.columns(3)
+chosen = f1.multiselect(
+    "标准", list(dict.fromkeys(rows.standard_code)), format_func=label, key="fail_std"
+)
+district_codes = sorted(set(failing.district_code))
+district = f2.selectbox(
+    "区县",
+    [None, *district_codes],
+    format_func=lambda c: "全部" if c is None else names[c],
+    key="fail_district",
+)
+street_pool = failing if district is None else failing[failing.district_code == district]
+street = f3.selectbox(
+    "街道",
+    [None, *sorted(set(street_pool.street_code))],
+    format_func=lambda c: "全部" if c is None else names[c],
+    key="fail_street",
+)
+if chosen:
+    failing = failing[failing.standard_code.isin(chosen)]
+if district:
+    failing = failing[failing.district_code == district]
+if street:
+    failing = failing[failing.street_code == street]
+table = pd.DataFrame(
+    {
+        "社区": failing.region_name,
+        "街道": failing.street_code.map(names),
+        "区县": failing.district_code.map(names),
+        "标准": failing.standard_code.map(label),
+        "要求": [
+            fmt.required(r["required_min"], r["required_max"], r["unit"])
+            for r in failing.to_dict("records")
+        ],
+        "实际": [fmt.amount(a, u) for a, u in zip(failing.actual, failing.unit, strict=True)],
+        "差距": [fmt.gap(g, u) for g, u in zip(failing.gap, failing.unit, strict=True)],
+    }
+)
+st.caption(f"共 {len(table)} 项未达标")
+excel.table(table, f"未达标社区_{p}", "std_failing")
