@@ -1,0 +1,47 @@
+"""`python -m benchmarks.run` on the demo landing (floor and pandas parts only: the
+pipeline's own tests cover `jcw run`): it writes its JSON and its BENCHMARKS.md section."""
+
+from __future__ import annotations
+
+import json
+
+from benchmarks import run as bench_run
+
+GENERATION_SECTION = "## Generation\n\nmedian of 3: 100 s (written by the generator's helper)\n"
+
+
+def test_harness_writes_json_and_only_its_markdown_section(demo_landing, tmp_path, monkeypatch):
+    out = tmp_path / "results.json"
+    md = tmp_path / "BENCHMARKS.md"
+    md.write_text("# Benchmarks\n\n" + GENERATION_SECTION, encoding="utf-8")
+    monkeypatch.setenv("BENCH_LANDING", str(demo_landing["landing"]))
+    monkeypatch.setenv("BENCH_PARTS", "floor,pandas")
+    monkeypatch.setenv("BENCH_SCALE", "demo")
+    monkeypatch.setenv("BENCH_RUNS", "1")
+    monkeypatch.setenv("BENCH_OUT", str(out))
+    monkeypatch.setenv("BENCH_MD", str(md))
+    monkeypatch.setenv("BENCH_TMP", str(tmp_path))
+
+    for _ in range(2):  # a second run replaces the section instead of adding one
+        assert bench_run.main() == 0
+
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert "errors" not in results, results.get("errors")
+    assert results["machine"]["cores"] >= 1
+    floor = results["floor"]
+    for table in ("community_profile", "dibao_household", "floating_population"):
+        assert floor["rows_by_table"][table] > 0, table
+    assert floor["indicators"] == 45
+    agreement = results["pandas"]["agreement"]
+    # 13 indicators × every region of the hierarchy × the demo's months
+    months = len(demo_landing["manifest"]["months"])
+    assert agreement["compared_rows"] == 13 * 5936 * months
+    assert agreement["mismatched_rows"] == 0, agreement["examples"]
+    assert {t["name"] for t in results["targets"]} >= {"dbt build", "end to end ÷ floor"}
+
+    text = md.read_text(encoding="utf-8")
+    assert GENERATION_SECTION in text
+    assert text.count("## Benchmark\n") == 1
+    assert "pandas baseline vs floor" in text
+    # the temporary data directory is removed
+    assert not list(tmp_path.glob("jcw-bench-*"))
