@@ -1,0 +1,75 @@
+"""Detect a CSV's encoding (UTF-8, UTF-8 with BOM, GB18030) and hand DuckDB a UTF-8 file.
+
+DuckDB reads UTF-8 only and skips empty lines, which would shift the row numbers
+staff see in their editor; so a GB18030 file, or any file with empty lines, is
+rewritten chunk by chunk (never whole in memory) with each empty line kept as
+``,`` — still a blank row, still counted.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from pipelines.ingest.errors import FileRejected
+
+CHUNK = 1 << 22
+_EMPTY_LINE = re.compile(r"(?m)^(\r?\n)")
+
+
+def _decodes(path: Path, encoding: str) -> tuple[bool, bool]:
+    """(decodes strictly, has an empty line)."""
+    dec = codecs.getincrementaldecoder(encoding)("strict")
+    empty = False
+    prev = b"\n"
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            try:
+                dec.decode(chunk)
+            except UnicodeDecodeError:
+                return False, empty
+            if not empty:
+                joined = prev + chunk
+                empty = b"\n\n" in joined or b"\n\r\n" in joined
+                prev = chunk[-2:]
+        try:
+            dec.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False, empty
+    return True, empty
+
+
+def detect_encoding(path: Path) -> tuple[str, bool]:
+    """The file's encoding ('utf-8', 'utf-8-sig' or 'gb18030') and whether it has empty lines."""
+    with open(path, "rb") as f:
+        head = f.read(3)
+    ok, empty = _decodes(path, "utf-8")
+    if ok:
+        return ("utf-8-sig" if head == codecs.BOM_UTF8 else "utf-8"), empty
+    ok, empty = _decodes(path, "gb18030")
+    if ok:
+        return "gb18030", empty
+    raise FileRejected("文件编码无法识别（应为 UTF-8 或 GB18030/GBK 编码的 CSV），文件未加载")
+
+
+def utf8_copy(path: Path, work_dir: Path) -> tuple[Path, str]:
+    """A UTF-8 file DuckDB can read with every line in place, and the detected encoding.
+
+    Returns the original path when no rewrite is needed. A rewritten copy holds
+    personal data in clear: the caller deletes ``work_dir``.
+    """
+    encoding, has_empty = detect_encoding(path)
+    if encoding != "gb18030" and not has_empty:
+        return path, encoding
+    out = work_dir / "utf8.csv"
+    dec = codecs.getincrementaldecoder(encoding)("strict")
+    carry = ""
+    with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(CHUNK):
+            text = carry + dec.decode(chunk)
+            cut = text.rfind("\n") + 1  # process whole lines; keep the tail for the next chunk
+            text, carry = text[:cut], text[cut:]
+            dst.write(_EMPTY_LINE.sub(r",\1", text))
+        dst.write(carry + dec.decode(b"", final=True))
+    return out, encoding

@@ -1,0 +1,257 @@
+"""One file's rows → classified, validated, resolved and typed, in DuckDB temp tables.
+
+Reads the registered Arrow view ``cells`` (source_row, c0..cN normalised text) and
+leaves ``staged``: one row per row below the header with ``cls`` (non_data /
+duplicate / quarantined / loaded), ``reason_code``, the typed ``raw.<table>`` columns
+and, for quarantined rows, ``row_data`` (JSON of the non-personal cells). Order of
+classification and of reasons: docs/interfaces.md.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+import duckdb
+
+from pipelines.contract.tables import LINEAGE_COLUMNS, PERSON_COLUMNS, Table, raw_columns
+from pipelines.ingest import ids, regions
+from pipelines.ingest import sqlexpr as sx
+
+NON_DATA_PREFIX = r"^(合计|总计|注($|[^销])|制表人|审核人|填报说明|说明)"
+# filled by person_sql and by the loader, not by typed_sql
+_DERIVED = {n for n, _ in PERSON_COLUMNS + LINEAGE_COLUMNS}
+
+
+def month_end(period: date) -> date:
+    return period.replace(day=calendar.monthrange(period.year, period.month)[1])
+
+
+class Stager:
+    def __init__(self, table: Table, columns: list[str | None], n_cells: int, period: date):
+        self.t = table
+        self.pos = {name: f"c{i}" for i, name in enumerate(columns) if name}
+        self.cells = [f"c{i}" for i in range(n_cells)]
+        self.period = period
+        self.month_end = f"DATE '{month_end(period).isoformat()}'"
+
+    def v(self, name: str) -> str:
+        """The normalised text of a contract column (NULL when the file lacks it)."""
+        return self.pos.get(name, "NULL::VARCHAR")
+
+    # -- classification -----------------------------------------------------------
+    def classify_sql(self) -> str:
+        cells = ", ".join(self.cells)
+        return f"""
+        SELECT *, CASE WHEN nd THEN 'non_data'
+            WHEN row_number() OVER (PARTITION BY nd, {cells} ORDER BY source_row) > 1
+            THEN 'duplicate' ELSE 'data' END AS cls
+        FROM (SELECT *, (first_cell IS NULL OR regexp_matches(first_cell, '{NON_DATA_PREFIX}'))
+                AS nd
+              FROM (SELECT *, coalesce({cells}) AS first_cell FROM cells))
+        """
+
+    # -- region --------------------------------------------------------------------
+    def region_inputs_sql(self) -> str:
+        code = self.v("community_code")
+        return f"""
+        SELECT source_row,
+            CASE WHEN regexp_matches({sx.code12(code)}, '^\\d{{12}}$') THEN {sx.code12(code)} END
+                AS rc,
+            {self.v("district_name")} AS rd,
+            {regions.street_core_sql(self.v("street_name"))} AS rs,
+            {regions.community_core_sql(self.v("community_name"))} AS rm,
+            {self.v("address")} AS address
+        FROM classified WHERE cls = 'data'
+        """
+
+    def resolve_regions(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE rin AS {self.region_inputs_sql()}")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE addr AS "
+            + regions.parse_addresses_sql(
+                "(SELECT address FROM rin WHERE rc IS NULL AND rd IS NULL AND rs IS NULL "
+                "AND rm IS NULL)"
+            )
+        )
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE rin2 AS
+            SELECT r.source_row, r.rc,
+                CASE WHEN a.address IS NULL THEN r.rd ELSE a.rd END AS rd,
+                CASE WHEN a.address IS NULL THEN r.rs ELSE a.rs END AS rs,
+                CASE WHEN a.address IS NULL THEN r.rm ELSE a.rm END AS rm,
+                r.address IS NOT NULL AS has_address
+            FROM rin r LEFT JOIN addr a ON a.address = r.address"""
+        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE rres AS {regions.resolve_sql('rin2')}")
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE region AS
+            SELECT r.source_row, s.community_code, s.region_reason
+            FROM rin2 r JOIN rres s ON s.rc IS NOT DISTINCT FROM r.rc
+                AND s.rd IS NOT DISTINCT FROM r.rd AND s.rs IS NOT DISTINCT FROM r.rs
+                AND s.rm IS NOT DISTINCT FROM r.rm AND s.has_address = r.has_address"""
+        )
+        con.execute("DROP TABLE rin; DROP TABLE addr")
+
+    def _other_region(self) -> tuple[str, str, str]:
+        """(bad_code condition, region reason, resolved code) for tables without person region."""
+        t = self.t
+        if t.name in ("community_profile", "health_facility"):
+            c = sx.code12(self.v("community_code"))
+            return (
+                sx.code12_bad(self.v("community_code")),
+                f"CASE WHEN {c} NOT IN (SELECT code FROM ref_community) THEN 'region_unknown' END",
+                c,
+            )
+        if t.name == "service_center":
+            raw = self.v("region_code")
+            c = sx.admin_code(raw)
+            known = "(SELECT code FROM ref_district UNION SELECT code FROM ref_street)"
+            return (
+                f"({raw} IS NOT NULL AND {c} IS NULL)",
+                f"CASE WHEN {c} NOT IN {known} THEN 'region_unknown' END",
+                c,
+            )
+        if t.name == "district_wage":
+            raw, name = self.v("district_code"), self.v("district_name")
+            c = sx.admin_code(raw)
+            by_name = f"(SELECT min(code) FROM ref_district WHERE variant = {name})"
+            reason = f"""CASE
+                WHEN {c} IS NOT NULL AND {c} NOT IN (SELECT code FROM ref_district)
+                    THEN 'region_unknown'
+                WHEN {name} IS NOT NULL AND {by_name} IS NULL THEN 'region_unknown'
+                WHEN {c} IS NOT NULL AND {name} IS NOT NULL AND {c} <> {by_name}
+                    THEN 'region_conflict' END"""
+            return f"({raw} IS NOT NULL AND {c} IS NULL)", reason, f"coalesce({c}, {by_name})"
+        return "false", "NULL", "NULL"
+
+    # -- validation and typing ------------------------------------------------------
+    def _kind_checks(self, kinds: tuple[str, ...]) -> str:
+        conds = []
+        for c in self.t.columns:
+            if c.personal or c.name not in self.pos or c.kind not in kinds:
+                continue
+            v = self.v(c.name)
+            if c.kind == "date":
+                conds.append(sx.bad(v, sx.date(v)))
+            elif c.kind == "int":
+                conds.append(sx.bad(v, sx.integer(v)))
+            elif c.kind in ("number", "amount"):
+                conds.append(sx.bad(v, sx.number(v)))
+            elif c.kind == "bool":
+                conds.append(sx.bad(v, sx.boolean(v)))
+            elif c.kind == "enum":
+                conds.append(sx.enum_bad(v, c.values))
+        return " OR ".join(conds) or "false"
+
+    def reason_sql(self) -> str:
+        t = self.t
+        required = [self.v(n) for n in t.required]
+        missing = [f"{v} IS NULL" for v in required]
+        if t.one_of:
+            missing.append(" AND ".join(f"{self.v(n)} IS NULL" for n in t.one_of))
+        steps = [("required_missing", " OR ".join(missing) or "false")]
+        if t.id_column:
+            raw = self.v(t.id_column)
+            steps += [
+                ("id_excel_number", ids.excel_number(raw)),
+                ("id_length", ids.length_bad("_idc")),
+                ("id_chars", ids.chars_bad("_idc")),
+                ("id_birth_date", ids.birth_bad("_id18", self.month_end)),
+                ("id_check_char", f"length(_idc) = 18 AND {ids.check_bad('_idc')}"),
+            ]
+        if t.has_region:
+            steps.append(("bad_code", sx.code12_bad(self.v("community_code"))))
+            region = "region_reason"
+        else:
+            bad_code, region, _ = self._other_region()
+            steps.append(("bad_code", bad_code))
+        steps += [
+            ("bad_date", self._kind_checks(("date",))),
+            ("bad_number", self._kind_checks(("int", "number", "amount"))),
+            ("bad_enum", self._kind_checks(("bool", "enum"))),
+        ]
+        whens = []
+        for code, cond in steps:
+            if code == "bad_date":  # region reasons come right before the value checks
+                whens.append(f"WHEN {region} IS NOT NULL THEN {region}")
+            whens.append(f"WHEN coalesce({cond}, false) THEN '{code}'")
+        return "CASE WHEN cls <> 'data' THEN NULL " + " ".join(whens) + " END"
+
+    def typed_sql(self) -> list[str]:
+        """SELECT expressions for the ``raw.<table>`` columns except lineage."""
+        t = self.t
+        out = []
+        for name, _ in raw_columns(t):
+            if name in _DERIVED:
+                continue
+            if name == "community_code" and t.has_region:
+                out.append("community_code")
+            elif name == "has_permit":
+                out.append(f"{self.v('permit_number')} IS NOT NULL AS has_permit")
+            elif t.name in ("service_center", "district_wage") and name in (
+                "region_code",
+                "district_code",
+            ):
+                out.append(f"{self._other_region()[2]} AS {name}")
+            else:
+                c = t.column(name)
+                v = self.v(name)
+                expr = {
+                    "code12": sx.code12(v),
+                    "int": sx.integer(v),
+                    "number": sx.number(v),
+                    "amount": sx.number(v),
+                    "date": sx.date(v),
+                    "bool": sx.boolean(v),
+                    "enum": sx.enum(v),
+                }.get(c.kind, v)
+                out.append(f"{expr} AS {name}")
+        return out
+
+    def person_sql(self, key: bytes) -> list[str]:
+        if not self.t.id_column:
+            return []
+        return [
+            f"{ids.hmac_sql('_id18', key)} AS person_key",
+            "year(" + ids.birth("_id18") + ") AS birth_year",
+            f"{ids.age_at('_id18', self.month_end)} AS age_at_month_end",
+            f"{ids.sex('_id18')} AS sex",
+            "left(_id18, 6) AS id_region_prefix",
+        ]
+
+    def row_data_sql(self) -> str:
+        pairs = [
+            f"'{c.header}', {self.v(c.name)}"
+            for c in self.t.columns
+            if not c.personal and c.name in self.pos
+        ]
+        return f"json_object({', '.join(pairs)})" if pairs else "'{}'"
+
+    def stage(self, con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {self.classify_sql()}")
+        src = "classified"
+        if self.t.has_region:
+            self.resolve_regions(con)
+            src = "classified LEFT JOIN region USING (source_row)"
+        idc = f"{ids.clean(self.v(self.t.id_column))}" if self.t.id_column else "NULL::VARCHAR"
+        id18 = (
+            f"CASE WHEN NOT ({ids.length_bad('_idc')}) AND NOT ({ids.chars_bad('_idc')}) "
+            f"THEN {ids.to18('_idc')} END"
+        )
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE staged AS
+            WITH l1 AS (SELECT *, {idc} AS _idc FROM {src}),
+            l2 AS (SELECT *, {id18} AS _id18 FROM l1),
+            l3 AS (SELECT *, {self.reason_sql()} AS reason_code FROM l2)
+            SELECT source_row,
+                CASE WHEN cls <> 'data' THEN cls
+                     WHEN reason_code IS NULL THEN 'loaded' ELSE 'quarantined' END AS cls,
+                reason_code,
+                CASE WHEN reason_code IS NOT NULL THEN {self.row_data_sql()} END AS row_data,
+                {", ".join(self.typed_sql() + self.person_sql(key))}
+            FROM l3"""
+        )
+        if self.t.has_region:
+            con.execute("DROP TABLE region")
+        con.execute("DROP TABLE classified")
