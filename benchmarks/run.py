@@ -14,6 +14,10 @@ Environment:
                 (default BENCHMARKS.md; "-" to skip)
   BENCH_TMP     parent of the temporary data directory (default the system's)
   BENCH_KEEP    1 keeps the temporary data directory
+  BENCH_DATA_DIR  work in this data directory instead of a temporary one (kept); with
+                BENCH_PARTS=dashboard it times the dashboard on an earlier run's output
+  BENCH_PIPELINE_RUNS  repetitions of the pipeline run (default BENCH_RUNS)
+  BENCH_PAGE_LOADS     loads of each dashboard page, cold and warm (default 5)
 """
 
 from __future__ import annotations
@@ -55,7 +59,10 @@ def config() -> dict:
         "landing": env.get("BENCH_LANDING"),
         "markdown": env.get("BENCH_MD", str(PROJECT_DIR / "BENCHMARKS.md")),
         "tmp": env.get("BENCH_TMP"),
-        "keep": env.get("BENCH_KEEP") == "1",
+        "keep": env.get("BENCH_KEEP") == "1" or bool(env.get("BENCH_DATA_DIR")),
+        "data_dir": env.get("BENCH_DATA_DIR"),
+        "pipeline_runs": int(env.get("BENCH_PIPELINE_RUNS", env.get("BENCH_RUNS", "3"))),
+        "page_loads": int(env.get("BENCH_PAGE_LOADS", "5")),
     }
 
 
@@ -150,7 +157,7 @@ def bench_pandas(landing: Path, runs: int, floor_con) -> dict:
     return summary
 
 
-def bench_dashboard(data_dir: Path, parts: list[str], runs: int) -> dict:
+def bench_dashboard(data_dir: Path, parts: list[str], loads: int) -> dict:
     from benchmarks import dashboard_bench
 
     out: dict = {}
@@ -158,7 +165,7 @@ def bench_dashboard(data_dir: Path, parts: list[str], runs: int) -> dict:
         return {"skipped": "no serving/current: the pipeline did not publish"}
     if "dashboard" in parts:
         log("dashboard pages (AppTest, cold and warm)")
-        out["pages"] = dashboard_bench.time_pages(data_dir, repeats=max(runs, 5))
+        out["pages"] = dashboard_bench.time_pages(data_dir, repeats=loads)
     if "browser" in parts:
         log("dashboard in headless Chromium")
         out["browser"] = dashboard_bench.browser_load(data_dir)
@@ -179,7 +186,11 @@ def main() -> int:
     cfg = config()
     parts = cfg["parts"]
     started = dt.datetime.now(dt.UTC)
-    data_dir = Path(tempfile.mkdtemp(prefix="jcw-bench-", dir=cfg["tmp"]))
+    if cfg["data_dir"]:
+        data_dir = Path(cfg["data_dir"]).resolve()
+        data_dir.mkdir(parents=True, exist_ok=True)
+    else:
+        data_dir = Path(tempfile.mkdtemp(prefix="jcw-bench-", dir=cfg["tmp"]))
     landing = Path(cfg["landing"]) if cfg["landing"] else data_dir / "landing"
     results: dict = {
         "started_at": started.isoformat(timespec="seconds"),
@@ -188,19 +199,20 @@ def main() -> int:
     }
     log(f"data dir {data_dir}, scale {cfg['scale']}, months {cfg['month_range']}")
     try:
-        if cfg["landing"]:
+        if cfg["landing"] and "pipeline" in parts:
+            # the pipeline needs the landing inside its data directory (mtimes kept)
             shutil.copytree(landing, data_dir / "landing", copy_function=shutil.copy2)
-        elif "generate" in parts:
+            landing = data_dir / "landing"
+        elif "generate" in parts and not landing.exists():
             log("generating extracts (jcw generate)")
             m = pipeline_run.generate(data_dir, cfg["month_range"], cfg["seed"], cfg["scale"])
             results["generate"] = {"seconds": m.seconds, "returncode": m.returncode}
             if m.returncode:
                 results["generate"]["log_tail"] = m.tail()
             log(f"  {m.seconds:.1f} s, exit {m.returncode}")
-        landing = data_dir / "landing"
         if "pipeline" in parts:
             results["pipeline"] = guarded(
-                results, "pipeline", bench_pipeline, data_dir, cfg["runs"]
+                results, "pipeline", bench_pipeline, data_dir, cfg["pipeline_runs"]
             )
         floor_con = None
         if "floor" in parts:
@@ -213,7 +225,7 @@ def main() -> int:
             )
         if {"dashboard", "browser"} & set(parts):
             results["dashboard"] = guarded(
-                results, "dashboard", bench_dashboard, data_dir, parts, cfg["runs"]
+                results, "dashboard", bench_dashboard, data_dir, parts, cfg["page_loads"]
             )
     finally:
         results["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
