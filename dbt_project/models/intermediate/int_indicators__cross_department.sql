@@ -1,0 +1,122 @@
+-- 跨部门: indicators linking departments by person_key. Each belongs to the
+-- community of the first table named (the 低保 household, the floating
+-- registration); a 低保 member belongs to its household's community.
+with protected_members as (
+    select
+        members.period,
+        households.community_code,
+        members.person_key,
+        members.age_at_month_end,
+        members.able_to_work
+    from {{ ref('stg_civil_affairs__dibao_member') }} as members
+    inner join {{ ref('stg_civil_affairs__dibao_household') }} as households
+        on
+            members.period = households.period
+            and members.household_id = households.household_id
+    where households.is_protected
+),
+
+-- whatever the row's status, a person "appears" in the month's roster
+roster_persons as (
+    select
+        roster.period,
+        roster.person_key,
+        max(
+            case
+                when
+                    roster.status = '已就业'
+                    and {{ days_before_month_end('roster.reemployment_date', 'periods.month_end') }} > 90
+                    then 1
+                else 0
+            end
+        ) as employed_over_90_days
+    from {{ ref('stg_human_resources__unemployment_roster') }} as roster
+    inner join {{ ref('int_periods') }} as periods on roster.period = periods.period
+    group by roster.period, roster.person_key
+),
+
+contract_persons as (
+    select distinct
+        period,
+        person_key
+    from {{ ref('int_valid_contracts') }}
+),
+
+dibao as (
+    select
+        members.period,
+        members.community_code,
+        count(
+            case when members.able_to_work and members.age_at_month_end between 16 and 59 then 1 end
+        ) as able_members,
+        count(
+            case
+                when
+                    members.able_to_work
+                    and members.age_at_month_end between 16 and 59
+                    and roster_persons.person_key is not null
+                    then 1
+            end
+        ) as able_members_known,
+        count(case when roster_persons.employed_over_90_days = 1 then 1 end)
+            as employed_in_protection,
+        count(case when members.age_at_month_end >= 65 then 1 end) as elderly_members,
+        count(
+            case when members.age_at_month_end >= 65 and contract_persons.person_key is not null then 1 end
+        ) as elderly_members_contracted
+    from protected_members as members
+    left join roster_persons
+        on
+            members.period = roster_persons.period
+            and members.person_key = roster_persons.person_key
+    left join contract_persons
+        on
+            members.period = contract_persons.period
+            and members.person_key = contract_persons.person_key
+    group by members.period, members.community_code
+),
+
+floating as (
+    select
+        registrations.period,
+        registrations.community_code,
+        count(*) as active_registrations,
+        count(contract_persons.person_key) as contracted_registrations
+    from {{ ref('int_active_floating_registrations') }} as registrations
+    left join contract_persons
+        on
+            registrations.period = contract_persons.period
+            and registrations.person_key = contract_persons.person_key
+    group by registrations.period, registrations.community_code
+),
+
+measures as (
+    select
+        base.*,
+        coalesce(dibao.able_members, 0) as able_members,
+        coalesce(dibao.able_members_known, 0) as able_members_known,
+        coalesce(dibao.employed_in_protection, 0) as employed_in_protection,
+        coalesce(dibao.elderly_members, 0) as elderly_members,
+        coalesce(dibao.elderly_members_contracted, 0) as elderly_members_contracted,
+        coalesce(floating.active_registrations, 0) as active_registrations,
+        coalesce(floating.contracted_registrations, 0) as contracted_registrations
+    from {{ ref('int_community_months') }} as base
+    left join dibao
+        on
+            base.community_code = dibao.community_code
+            and base.period = dibao.period
+    left join floating
+        on
+            base.community_code = floating.community_code
+            and base.period = floating.period
+)
+
+{% set dibao_roster = ['dibao_household', 'dibao_member', 'unemployment_roster'] %}
+{% set dibao_contract = ['dibao_household', 'dibao_member', 'health_contract'] %}
+{{ indicator_rows('X_DIBAO_ABLE_EMPLOYMENT', 'able_members_known', 'able_members', dibao_roster) }}
+union all
+{{ indicator_rows('X_DIBAO_EMPLOYED_IN_PROTECTION', 'employed_in_protection', tables=dibao_roster) }}
+union all
+{{ indicator_rows('X_FLOATING_CONTRACT_RATE', 'contracted_registrations', 'active_registrations', ['floating_population', 'health_contract']) }}
+union all
+{{ indicator_rows('X_DIBAO_ELDERLY_CONTRACT_RATE', 'elderly_members_contracted', 'elderly_members', dibao_contract) }}

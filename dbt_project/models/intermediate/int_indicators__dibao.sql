@@ -1,0 +1,71 @@
+-- 低保: community-level rows of the DB_* indicators. Flows (new, exited) are
+-- counted from that month's roster only.
+with households as (
+    select
+        households.*,
+        periods.month_end,
+        periods.year_before_month_end,
+        case
+            when
+                households.last_review_date is not null
+                and households.last_review_date > households.approval_date
+                then households.last_review_date
+            else households.approval_date
+        end as latest_review_date
+    from {{ ref('stg_civil_affairs__dibao_household') }} as households
+    inner join {{ ref('int_periods') }} as periods on households.period = periods.period
+),
+
+per_community as (
+    select
+        period,
+        community_code,
+        count(case when is_protected then 1 end) as protected_households,
+        sum(case when is_protected then persons else 0 end) as protected_persons,
+        sum(case when is_protected then monthly_benefit_yuan else 0 end) as protected_benefit_yuan,
+        count(
+            case
+                when
+                    is_protected
+                    and latest_review_date > year_before_month_end
+                    and latest_review_date <= month_end
+                    then 1
+            end
+        ) as reviewed_households,
+        count(case when {{ in_month('approval_date') }} then 1 end) as new_households,
+        count(case when status = '停保' and {{ in_month('exit_date') }} then 1 end)
+            as exited_households
+    from households
+    group by period, community_code
+),
+
+measures as (
+    select
+        base.*,
+        coalesce(per_community.protected_households, 0) as protected_households,
+        coalesce(per_community.protected_persons, 0) as protected_persons,
+        coalesce(per_community.protected_benefit_yuan, 0) as protected_benefit_yuan,
+        coalesce(per_community.reviewed_households, 0) as reviewed_households,
+        coalesce(per_community.new_households, 0) as new_households,
+        coalesce(per_community.exited_households, 0) as exited_households
+    from {{ ref('int_community_months') }} as base
+    left join per_community
+        on
+            base.community_code = per_community.community_code
+            and base.period = per_community.period
+)
+
+{% set h = ['dibao_household'] %}
+{{ indicator_rows('DB_HOUSEHOLDS', 'protected_households', tables=h) }}
+union all
+{{ indicator_rows('DB_PERSONS', 'protected_persons', tables=h) }}
+union all
+{{ indicator_rows('DB_RATE', 'protected_persons', 'resident_population', h + ['community_profile']) }}
+union all
+{{ indicator_rows('DB_AVG_BENEFIT', 'protected_benefit_yuan', 'protected_persons', h) }}
+union all
+{{ indicator_rows('DB_REVIEW_TIMELY', 'reviewed_households', 'protected_households', h) }}
+union all
+{{ indicator_rows('DB_NEW_HOUSEHOLDS', 'new_households', tables=h) }}
+union all
+{{ indicator_rows('DB_EXITED_HOUSEHOLDS', 'exited_households', tables=h) }}

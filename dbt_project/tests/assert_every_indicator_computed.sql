@@ -1,0 +1,10 @@
+-- Every catalog indicator has unit rows: a catalog row without its SQL would
+-- otherwise publish NULLs silently.
+select catalog.code
+from {{ ref('dim_indicators') }} as catalog
+left join (
+    select distinct indicator_code from {{ ref('int_indicator_units') }}
+) as units on catalog.code = units.indicator_code
+where
+    units.indicator_code is null
+    and exists (select 1 from {{ ref('int_periods') }})

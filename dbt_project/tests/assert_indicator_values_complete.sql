@@ -1,0 +1,23 @@
+-- Every catalog indicator has a row for every region at each of its levels for
+-- every loaded month: returns the missing (indicator, period, region).
+with expected as (
+    select
+        catalog.code as indicator_code,
+        periods.period,
+        regions.region_code
+    from {{ ref('dim_indicators') }} as catalog
+    cross join {{ ref('int_periods') }} as periods
+    cross join {{ ref('dim_regions') }} as regions
+    where
+        catalog.levels = 'all'
+        or position(',' || regions.region_level || ',' in ',' || catalog.levels || ',') > 0
+)
+
+select expected.*
+from expected
+left join {{ ref('indicator_values') }} as actual
+    on
+        expected.indicator_code = actual.indicator_code
+        and expected.period = actual.period
+        and expected.region_code = actual.region_code
+where actual.indicator_code is null

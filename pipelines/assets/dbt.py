@@ -1,0 +1,80 @@
+"""dbt models as Dagster assets: raw.* (the ingestion assets) → staging → intermediate →
+analytics.*, with the dbt tests as asset checks.
+
+One full ``dbt build`` per run: at city scale it takes well under the 60 s budget, so
+a reloaded month simply rebuilds everything downstream (no partition bookkeeping to get
+wrong). The manifest is built at definition load when missing (``dbt parse``, ~7 s),
+so ``dagster definitions validate`` works on a clean checkout; CI may run
+``dbt parse`` beforehand to skip that.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from pipelines.settings import DBT_PROJECT_DIR, get_settings
+from pipelines.warehouse import writer_lock
+
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
+
+# Layer of the dbt project → Dagster asset group.
+GROUPS = {"staging": "dbt_staging", "intermediate": "dbt_intermediate", "marts": "analytics"}
+
+
+def prepare_manifest(project: DbtProject = DBT_PROJECT) -> None:
+    """Parse the project when the manifest is missing (clean checkout) or under `dagster dev`."""
+    if project.preparer.using_dagster_dev() or not project.manifest_path.exists():
+        project.preparer.prepare(project)
+
+
+class JcwDbtTranslator(DagsterDbtTranslator):
+    """Sources raw.<table> are the ingestion assets ["raw", <table>]; models and seeds are
+    keyed by the relation they build, [schema, alias] (e.g. ["analytics", "indicators"])."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        schema = dbt_resource_props["config"].get("schema") or "main"
+        return dg.AssetKey([schema, dbt_resource_props.get("alias") or dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn", [])
+        return GROUPS.get(fqn[1] if len(fqn) > 1 else "", "dbt")
+
+
+prepare_manifest()
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    dagster_dbt_translator=JcwDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+    ),
+)
+def jcw_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Build seeds, models and tests of dbt_project/ against the warehouse."""
+    settings = get_settings()
+    # profiles.yml reads this: dbt finds the same file whatever its working directory
+    os.environ["JCW_WAREHOUSE_PATH"] = str(settings.warehouse_path)
+    with writer_lock(settings):
+        yield from dbt.cli(["build"], context=context).stream()
+
+
+defs = dg.Definitions(
+    assets=[jcw_dbt_assets],
+    resources={"dbt": DbtCliResource(project_dir=DBT_PROJECT)},
+)
