@@ -30,7 +30,9 @@ def bar(df: pd.DataFrame, unit: str, target: float | None, key: str) -> None:
         .mark_bar(color="#3b6ea8")
         .encode(
             x=alt.X("值:Q", title=unit),
-            y=alt.Y("区域:N", sort=order, title=None),
+            y=alt.Y(
+                "区域:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=240)
+            ),
             tooltip=[alt.Tooltip("区域:N"), alt.Tooltip("值:Q", format=",.2f", title=unit)],
         )
     )
@@ -40,7 +42,7 @@ def bar(df: pd.DataFrame, unit: str, target: float | None, key: str) -> None:
         layers.append(
             alt.Chart(rule).mark_rule(color="#c0392b", strokeDash=[6, 3], size=2).encode(x="目标:Q")
         )
-    height = max(120, 22 * len(data))
+    height = max(120, 26 * len(data))
     _show(alt.layer(*layers).properties(height=height), key)
 
 

@@ -9,6 +9,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+ROW_PX, MAX_HEIGHT = 35, 600
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -41,6 +42,7 @@ def download(df: pd.DataFrame, title: str, key: str) -> None:
 def table(df: pd.DataFrame, title: str, key: str, **kwargs):
     """Show a table with its title and Excel download; returns the dataframe's event."""
     st.markdown(f"**{title}**")
+    kwargs.setdefault("height", min(ROW_PX * (len(df) + 1) + 3, MAX_HEIGHT))  # no inner scroll
     event = st.dataframe(df, hide_index=True, width="stretch", key=f"df_{key}", **kwargs)
     download(df, title, key)
     return event

@@ -34,7 +34,7 @@ def _compare(cur: dict, old: dict | None, unit: str, word: str, month: str) -> s
     if old is None:
         return f"{word}：{fmt.month_label(month)}未加载"
     if not _comparable(cur, old):
-        return f"{word}：覆盖范围不同或无数据，不作比较"
+        return f"{word} —"
     return f"{word} {fmt.delta(cur['value'] - old['value'], unit)}"
 
 
@@ -56,13 +56,24 @@ def headline(p: str) -> None:
                 if _comparable(cur, old)
                 else None
             )
-            st.metric(ind["name_zh"], fmt.value(cur["value"], ind["unit"]), d, delta_color="off")
+            long_unit = len(ind["unit"]) > 2  # keep the figure on one line: unit in the label
+            st.metric(
+                f"{ind['name_zh']}（{ind['unit']}）" if long_unit else ind["name_zh"],
+                fmt.number(cur["value"], ind["unit"])
+                if long_unit
+                else fmt.value(cur["value"], ind["unit"]),
+                d,
+                delta_color="off",
+            )
+            partial = fmt.coverage_note(cur["coverage"])
+            if partial:
+                st.caption(f"{partial}，不作环比、同比")
+                continue
             notes = [
-                fmt.coverage_note(cur["coverage"]),
                 _compare(cur, old, ind["unit"], "环比", prev),
                 _compare(cur, by_key.get((code, year_ago)), ind["unit"], "同比", year_ago),
             ]
-            st.caption(" · ".join(n for n in notes if n))
+            st.caption(" · ".join(notes))
 
 
 def standards_glance(p: str, districts: list[str]) -> None:
