@@ -1,0 +1,1 @@
+"""Dagster assets, one module per part (ingest, dbt, …); merged in pipelines/definitions.py."""

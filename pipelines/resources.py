@@ -1,0 +1,37 @@
+"""Dagster resources: the warehouse (path from JCW_DATA_DIR) and its one-writer lock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipelines import warehouse
+from pipelines.settings import Settings, get_settings
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """``warehouse.duckdb`` under ``data_dir``; writing happens under ``writer_lock``."""
+
+    data_dir: str
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(data_dir=Path(self.data_dir))
+
+    @contextmanager
+    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A writing connection, held with the cross-run writer lock and closed after use."""
+        with warehouse.writer_lock(self.settings):
+            con = warehouse.connect(self.settings)
+            try:
+                yield con
+            finally:
+                con.close()
+
+
+def warehouse_resource() -> WarehouseResource:
+    return WarehouseResource(data_dir=str(get_settings().data_dir))
