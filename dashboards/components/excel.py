@@ -26,12 +26,18 @@ def to_xlsx(df: pd.DataFrame, sheet: str = "数据") -> bytes:
     return buf.getvalue()
 
 
+def file_stem(title: str) -> str:
+    """``区县排名 · 低保人数 · 2025-03`` → ``区县排名_低保人数_2025-03``."""
+    return re.sub(r"[\\/:*?\"<>|\s]+", "_", title.replace(" · ", "_")).strip("_")
+
+
 def download(df: pd.DataFrame, title: str, key: str) -> None:
     """A download button that builds the workbook only when clicked (no cost per render)."""
+    stem = file_stem(title)
     st.download_button(
         "下载 Excel",
-        data=partial(to_xlsx, df.copy(), title),
-        file_name=f"{title}.xlsx",
+        data=partial(to_xlsx, df.copy(), stem),
+        file_name=f"{stem}.xlsx",
         mime=XLSX_MIME,
         key=f"xlsx_{key}",
         on_click="ignore",

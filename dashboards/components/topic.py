@@ -49,13 +49,13 @@ def _best_worst(ind: dict, p: str, level: str, key: str) -> None:
     with left:
         excel.table(
             common.shown(valued.head(TOP_N)),
-            f"{ind['name_zh']}_{LEVEL_NAMES[level]}{words[0]}{TOP_N}_{p}",
+            f"{ind['name_zh']} · {LEVEL_NAMES[level]}{words[0]}{TOP_N} · {p}",
             f"{key}_best",
         )
     with right:
         excel.table(
             common.shown(valued.tail(TOP_N).iloc[::-1]),
-            f"{ind['name_zh']}_{LEVEL_NAMES[level]}{words[1]}{TOP_N}_{p}",
+            f"{ind['name_zh']} · {LEVEL_NAMES[level]}{words[1]}{TOP_N} · {p}",
             f"{key}_worst",
         )
     missing = table[table["值"].isna()]
@@ -76,14 +76,19 @@ def render(domain: str, title: str) -> None:
         st.info(f"指标目录中没有“{domain}”领域的指标。")
         return
     key = f"topic_{domain}"
-    excel.table(_city_table(codes, p), f"{title}_全市指标_{p}", f"{key}_city")
+    excel.table(_city_table(codes, p), f"{title} · 全市指标 · {p}", f"{key}_city")
 
     ind = common.indicator_select(codes, f"{key}_indicator")
     st.subheader(f"{ind['name_zh']} 月度趋势")
     districts = list(data.regions().query("region_level == 'district'").region_code)
     names = data.region_names()
     compare = st.multiselect(
-        "对比区县", districts, format_func=names.get, key=f"{key}_compare", max_selections=5
+        "对比区县",
+        districts,
+        format_func=names.get,
+        key=f"{key}_compare",
+        max_selections=5,
+        placeholder="可选，最多5个",
     )
     trend = data.values((ind["code"],), None, (CITY_CODE, *compare))
     trend = trend.assign(

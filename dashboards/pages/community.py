@@ -61,7 +61,7 @@ for c in codes:
             "达标情况": common.met_text(None if mine is None else mine["target_met"]),
         }
     )
-excel.table(pd.DataFrame(rows), f"{names[code]}_指标对比_{p}", "community_values")
+excel.table(pd.DataFrame(rows), f"{names[code]} · 指标对比 · {p}", "community_values")
 
 st.subheader("2007年标准逐项评估")
 std = data.q(
@@ -87,7 +87,7 @@ else:
                 "达标情况": std.met.map(common.met_text),
             }
         ),
-        f"{names[code]}_标准评估_{p}",
+        f"{names[code]} · 标准评估 · {p}",
         "community_standards",
     )
 

@@ -67,7 +67,7 @@ if kids:
     with right:
         event = excel.table(
             common.shown(table),
-            f"{names[region]}_下级_{ind['name_zh']}_{p}",
+            f"{names[region]} · 下级 · {ind['name_zh']} · {p}",
             f"drill_{region}",
             on_select="rerun",
             selection_mode="single-row",

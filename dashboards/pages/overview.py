@@ -101,7 +101,7 @@ def standards_glance(p: str, districts: list[str]) -> None:
                 "依据": ind["target_source"],
             }
         )
-    excel.table(pd.DataFrame(rows), f"标准达标概况_{p}", "std_glance")
+    excel.table(pd.DataFrame(rows), f"标准达标概况 · {p}", "std_glance")
 
 
 def ranking(p: str, districts: list[str]) -> None:
@@ -127,7 +127,7 @@ def ranking(p: str, districts: list[str]) -> None:
             )
     with right:
         shown = common.shown(table.drop(columns=["显示"]))
-        excel.table(shown, f"区县排名_{ind['name_zh']}_{p}", "ranking")
+        excel.table(shown, f"区县排名 · {ind['name_zh']} · {p}", "ranking")
 
 
 p = common.period()

@@ -24,12 +24,8 @@ outcome = {
     "blocked": "检查未通过",
     "failed": "失败",
 }
-c3.metric(
-    "最近一次运行",
-    outcome.get(run.get("outcome"), "—"),
-    str(run.get("finished_at") or "")[:19].replace("T", " "),
-    delta_color="off",
-)
+c3.metric("最近一次运行", outcome.get(run.get("outcome"), "—"))
+c3.caption(str(run.get("finished_at") or "")[:19].replace("T", " "))
 if pub.get("periods"):
     st.caption(f"已发布月份：{pub['periods']}　运行编号：{pub.get('run_id', '')}")
 
@@ -99,7 +95,7 @@ summary = pd.DataFrame(
 )
 st.subheader("各部门各月份概况")
 only = st.toggle(f"只看{fmt.month_label(p)}", value=True, key="dq_only_month")
-excel.table(summary[summary["月份"] == p] if only else summary, "数据质量_部门月份", "dq_summary")
+excel.table(summary[summary["月份"] == p] if only else summary, "各部门各月份概况", "dq_summary")
 
 names = data.region_names()
 st.subheader(f"{fmt.month_label(p)}隔离原因")
@@ -118,7 +114,7 @@ excel.table(
             "行数": reasons.n,
         }
     ),
-    f"隔离原因_{p}",
+    f"隔离原因 · {p}",
     "dq_reasons",
 )
 
@@ -138,7 +134,7 @@ excel.table(
             "状态": late.status.map(lambda s: status_words.get(s, s)),
         }
     ),
-    f"缺报迟报_{p}",
+    f"缺报迟报 · {p}",
     "dq_missing",
 )
 
@@ -159,6 +155,6 @@ excel.table(
             "问题行数": failed.failing_rows,
         }
     ),
-    f"未通过检查_{p}",
+    f"未通过检查 · {p}",
     "dq_failed",
 )

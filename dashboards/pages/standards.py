@@ -38,7 +38,7 @@ def share(g: pd.DataFrame) -> dict:
 summary = [
     {"标准": label(code), **share(g)} for code, g in rows.groupby("standard_code", sort=False)
 ]
-excel.table(pd.DataFrame(summary), f"各项标准全市达标情况_{p}", "std_summary")
+excel.table(pd.DataFrame(summary), f"各项标准全市达标情况 · {p}", "std_summary")
 
 standard = st.selectbox(
     "选择标准", list(dict.fromkeys(rows.standard_code)), format_func=label, key="std_code"
@@ -49,19 +49,23 @@ with left:
     by_d = [
         {"区县": names.get(d, d), **share(g)} for d, g in one.groupby("district_code", sort=True)
     ]
-    excel.table(pd.DataFrame(by_d), f"{label(standard)}_分区县_{p}", "std_district")
+    excel.table(pd.DataFrame(by_d), f"{label(standard)} · 分区县 · {p}", "std_district")
 with right:
     by_s = [
         {"街道": names.get(s, s), "区县": names.get(g.district_code.iloc[0], ""), **share(g)}
         for s, g in one.groupby("street_code", sort=True)
     ]
-    excel.table(pd.DataFrame(by_s), f"{label(standard)}_分街道_{p}", "std_street")
+    excel.table(pd.DataFrame(by_s), f"{label(standard)} · 分街道 · {p}", "std_street")
 
 st.subheader("未达标社区")
 failing = rows[rows.met.eq(False)]
 f1, f2, f3 = st.columns(3)
 chosen = f1.multiselect(
-    "标准", list(dict.fromkeys(rows.standard_code)), format_func=label, key="fail_std"
+    "标准",
+    list(dict.fromkeys(rows.standard_code)),
+    format_func=label,
+    key="fail_std",
+    placeholder="全部标准",
 )
 district_codes = sorted(set(failing.district_code))
 district = f2.selectbox(
@@ -98,4 +102,4 @@ table = pd.DataFrame(
     }
 )
 st.caption(f"共 {len(table)} 项未达标")
-excel.table(table, f"未达标社区_{p}", "std_failing")
+excel.table(table, f"未达标社区 · {p}", "std_failing")
