@@ -97,27 +97,44 @@ def write_check_results(
     """Replace dq.check_results with this run's results (one consistent set)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS dq")
     con.execute(f"CREATE OR REPLACE TABLE dq.check_results ({DQ_DDL['check_results']})")
-    rows = [
-        (
-            r.check_name,
-            label(r.check_name),
-            r.table_name,
-            r.period,
-            r.region_code,
-            r.effective_severity,
-            r.passed,
-            r.observed,
-            r.expected,
-            int(r.failing_rows),
-            run_id,
-            checked_at,
-        )
-        for r in results
-    ]
-    if rows:
-        con.executemany(
-            "INSERT INTO dq.check_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
-        )
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [
+            (
+                r.check_name,
+                label(r.check_name),
+                r.table_name,
+                r.period,
+                r.region_code,
+                r.effective_severity,
+                r.passed,
+                r.observed,
+                r.expected,
+                int(r.failing_rows),
+                run_id,
+                checked_at,
+            )
+            for r in results
+        ],
+        columns=[
+            "check_name",
+            "check_label",
+            "table_name",
+            "period",
+            "region_code",
+            "severity",
+            "passed",
+            "observed",
+            "expected",
+            "failing_rows",
+            "run_id",
+            "checked_at",
+        ],
+    )
+    con.register("check_results_frame", frame)
+    con.execute("INSERT INTO dq.check_results BY NAME SELECT * FROM check_results_frame")
+    con.unregister("check_results_frame")
 
 
 def with_details(

@@ -288,3 +288,11 @@ def wh(settings):
             return con.execute(sql, params or []).fetchall()
 
     return run
+
+
+@pytest.fixture
+def fx():
+    """This module: its constants and builders, for tests (importlib mode cannot import it)."""
+    import sys
+
+    return sys.modules[__name__]
