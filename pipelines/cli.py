@@ -31,6 +31,16 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--port", type=int, default=8501)
     s.add_argument("--host", default="127.0.0.1")
 
+    sub.add_parser("status", help="已载入、隔离、检查和发布的情况（只读发布文件）")
+    sub.add_parser("rollback", help="把 serving/current 切回上一个发布版本")
+    sub.add_parser("sql", help="以只读方式在 SQL 命令行中打开当前发布版本")
+    u = sub.add_parser(
+        "up", help="服务器模式：Dagster 守护进程与界面（传感器、定时任务）及数据看板"
+    )
+    u.add_argument("--host", default="127.0.0.1")
+    u.add_argument("--dagster-port", type=int, default=3000)
+    u.add_argument("--port", type=int, default=8501, help="数据看板端口")
+
     args = parser.parse_args(argv)
     if args.command == "generate":
         from pipelines.generate import cli as generate_cli
@@ -46,8 +56,39 @@ def main(argv: list[str] | None = None) -> int:
         from dashboards.serve import run as serve
 
         return serve(args.host, args.port)
+    if args.command in ("status", "rollback", "sql", "up"):
+        return _serving_command(args)
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+def _serving_command(args: argparse.Namespace) -> int:
+    """status / rollback / sql / up: they read the serving files, never the warehouse."""
+    from pipelines.settings import get_settings
+
+    settings = get_settings()
+    if args.command == "status":
+        from pipelines.status import status_report
+
+        print(status_report(settings))
+        return 0
+    if args.command == "rollback":
+        from pipelines.publish import PublishError, rollback
+
+        try:
+            old, new = rollback(settings)
+        except PublishError as exc:
+            print(f"无法回退：{exc}")
+            return 1
+        print(f"已回退：serving/current 由 {old} 切换到 {new}")
+        return 0
+    if args.command == "sql":
+        from pipelines.sql_shell import open_shell
+
+        return open_shell(settings)
+    from pipelines.up import run_up
+
+    return run_up(settings, args.host, args.dagster_port, args.port)
 
 
 if __name__ == "__main__":
