@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -214,6 +215,7 @@ def publish(settings: Settings, run_id: str) -> str:
     _write_serving_file(settings.warehouse_path, tmp, version, run_id, published_at)
     _fsync_path(tmp)
     if os.environ.get(PAUSE_ENV):
+        print(f"publish paused after writing {tmp.name}", file=sys.stderr, flush=True)
         time.sleep(float(os.environ[PAUSE_ENV]))
     os.replace(tmp, final)
     _fsync_path(settings.serving_dir)

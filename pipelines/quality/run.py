@@ -63,6 +63,15 @@ def _publish_logs(con: duckdb.DuckDBPyConnection) -> None:
         _copy_columns(con, "quarantine", "quarantine", QUARANTINE_COLUMNS)
 
 
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """Reference temp tables, and the dq tables that are copies or counts (loads,
+    quarantine, deliveries): everything but the checks themselves."""
+    load_reference_regions(con)
+    integrity.register_catalog(con, integrity.load_catalog(con))
+    _publish_logs(con)
+    completeness.build_deliveries(con)
+
+
 def run_checks(
     settings: Settings,
     con_or_path: duckdb.DuckDBPyConnection | Path | str | None,
@@ -86,11 +95,7 @@ def _run(settings, con, run_id: str, build_docs: bool) -> list[CheckResult]:
     from pipelines.quality.expectations import GxValidator, validate_warehouse
 
     checked_at = datetime.now(UTC).replace(tzinfo=None)
-    load_reference_regions(con)
-    integrity.register_catalog(con, integrity.load_catalog(con))
-    _publish_logs(con)
-    completeness.build_deliveries(con)
-
+    prepare(con)
     validator = GxValidator(settings.gx_docs_dir)
     results: list[CheckResult] = []
     results += integrity.raw_columns_present(con)
