@@ -238,6 +238,56 @@ def rollback(settings: Settings) -> tuple[str, str]:
     return current, previous
 
 
+def results_from_warehouse(settings: Settings) -> tuple[list, list[str]]:
+    """This run's check results (dq.check_results) and the files whose latest attempt was
+    rejected or unrecognised, read back from the warehouse (the caller holds the lock)."""
+    from pipelines.quality.results import CheckResult
+
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        results = [
+            CheckResult(
+                check_name=r[0],
+                table_name=r[1],
+                period=r[2],
+                passed=r[3],
+                observed=r[4],
+                expected=r[5],
+                failing_rows=r[6],
+                region_code=r[7],
+                severity=r[8],
+            )
+            for r in con.execute(
+                "SELECT check_name, table_name, period, passed, observed, expected, "
+                "failing_rows, region_code, severity FROM dq.check_results"
+            ).fetchall()
+        ]
+        rejected = [
+            r[0]
+            for r in con.execute(
+                "SELECT source_file FROM raw.load_log "
+                "QUALIFY row_number() OVER (PARTITION BY source_file ORDER BY finished_at DESC "
+                "NULLS LAST) = 1 AND status IN ('rejected', 'unrecognized') ORDER BY 1"
+            ).fetchall()
+        ]
+    return results, rejected
+
+
+def record_blocked(
+    settings: Settings, run_id: str, results: list, rejected_files: list[str] | None = None
+) -> RunOutcome:
+    """Nothing is published: say which blocking checks failed (Chinese) in last_run.json."""
+    names = [r.describe() for r in results if r.blocking_failure]
+    outcome = RunOutcome(
+        "blocked",
+        "阻断性检查未通过，本次未发布，仍保留上一版本：\n" + "\n".join(f"- {n}" for n in names),
+        version=current_version(settings),
+        blocking_failures=names,
+        rejected_files=list(rejected_files or []),
+    )
+    write_last_run(settings, outcome, run_id)
+    return outcome
+
+
 def audit_and_publish(
     settings: Settings,
     run_id: str,
@@ -246,36 +296,27 @@ def audit_and_publish(
 ) -> RunOutcome:
     """Publish if no blocking check failed; record the outcome in last_run.json either way."""
     rejected = list(rejected_files or [])
-    blocking = [r for r in results if r.blocking_failure]
-    if blocking:
-        names = [r.describe() for r in blocking]
+    if any(r.blocking_failure for r in results):
+        return record_blocked(settings, run_id, results, rejected)
+    try:
+        version = publish(settings, run_id)
+    except Exception as exc:
         outcome = RunOutcome(
-            "blocked",
-            "阻断性检查未通过，本次未发布，仍保留上一版本：\n" + "\n".join(f"- {n}" for n in names),
+            "failed",
+            f"发布失败，仍保留上一版本：{exc}",
             version=current_version(settings),
-            blocking_failures=names,
             rejected_files=rejected,
         )
-    else:
-        try:
-            version = publish(settings, run_id)
-        except Exception as exc:
-            outcome = RunOutcome(
-                "failed",
-                f"发布失败，仍保留上一版本：{exc}",
-                version=current_version(settings),
-                rejected_files=rejected,
-            )
-            write_last_run(settings, outcome, run_id)
-            raise
-        # summary rows only: per-district/community details repeat their summary
-        warnings = sum(1 for r in results if not r.passed and r.region_code is None)
-        outcome = RunOutcome(
-            "published",
-            f"已发布版本 {version}；{warnings} 项警告（见 dq.check_results）"
-            + (f"；{len(rejected)} 个文件被拒收" if rejected else ""),
-            version=version,
-            rejected_files=rejected,
-        )
+        write_last_run(settings, outcome, run_id)
+        raise
+    # summary rows only: per-district/community details repeat their summary
+    warnings = sum(1 for r in results if not r.passed and r.region_code is None)
+    outcome = RunOutcome(
+        "published",
+        f"已发布版本 {version}；{warnings} 项警告（见 dq.check_results）"
+        + (f"；{len(rejected)} 个文件被拒收" if rejected else ""),
+        version=version,
+        rejected_files=rejected,
+    )
     write_last_run(settings, outcome, run_id)
     return outcome
