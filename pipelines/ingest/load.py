@@ -54,12 +54,12 @@ class FileResult:
 
 
 def _latest(con: duckdb.DuckDBPyConnection, rel: str) -> tuple[str, str] | None:
-    row = con.execute(
+    rows = con.execute(
         "SELECT file_sha256, status FROM raw.load_log WHERE source_file = ? "
         "ORDER BY finished_at DESC LIMIT 1",
         [rel],
-    ).fetchone()
-    return (row[0], row[1]) if row else None
+    ).fetchall()  # fetch to the end: DuckDB 2 refuses new work while a result is open
+    return (rows[0][0], rows[0][1]) if rows else None
 
 
 def _log(con, f: LandingFile, r: FileResult, sha: str | None, started: datetime, current: bool):

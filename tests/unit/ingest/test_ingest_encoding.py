@@ -1,0 +1,45 @@
+"""Encoding detection and the UTF-8 copy DuckDB reads (row numbers must survive)."""
+
+import pytest
+
+from pipelines.ingest.encoding import detect_encoding, utf8_copy
+from pipelines.ingest.errors import FileRejected
+
+TEXT = "标题\n\n保障户编号,户主姓名\nLX001,张三\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "utf-8-sig"),
+        (TEXT.encode("gb18030"), "gb18030"),
+        ("户主,㐀\n".encode("gb18030"), "gb18030"),  # outside GBK: GB18030 only
+    ],
+)
+def test_detects_encoding(tmp_path, data, expected):
+    p = tmp_path / "f.csv"
+    p.write_bytes(data)
+    assert detect_encoding(p)[0] == expected
+
+
+def test_undecodable_file_is_rejected_in_chinese(tmp_path):
+    p = tmp_path / "f.csv"
+    p.write_bytes(b"\xff\xfe\xff\x00garbage")
+    with pytest.raises(FileRejected, match="编码无法识别"):
+        detect_encoding(p)
+
+
+def test_plain_utf8_without_empty_lines_is_read_in_place(tmp_path):
+    p = tmp_path / "f.csv"
+    p.write_bytes("a,b\n1,2\n".encode())
+    assert utf8_copy(p, tmp_path) == (p, "utf-8")
+
+
+def test_gb18030_copy_keeps_every_line_including_empty_ones(tmp_path):
+    p = tmp_path / "f.csv"
+    p.write_bytes("标题\r\n\r\n户主,金额\r\n张三,5\r\n\r\n合计,5".encode("gb18030"))
+    out, enc = utf8_copy(p, tmp_path)
+    assert enc == "gb18030"
+    lines = out.read_bytes().decode("utf-8").split("\r\n")
+    assert lines == ["标题", ",", "户主,金额", "张三,5", ",", "合计,5"]
