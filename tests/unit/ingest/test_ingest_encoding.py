@@ -32,7 +32,7 @@ def test_undecodable_file_is_rejected_in_chinese(tmp_path):
 
 def test_plain_utf8_without_empty_lines_is_read_in_place(tmp_path):
     p = tmp_path / "f.csv"
-    p.write_bytes("a,b\n1,2\n".encode())
+    p.write_bytes(b"a,b\n1,2\n")
     assert utf8_copy(p, tmp_path) == (p, "utf-8")
 
 
