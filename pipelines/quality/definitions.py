@@ -67,12 +67,12 @@ def dq_check_results(context: dg.AssetExecutionContext):
     with writer_lock(settings):
         con = connect(settings)
         try:
-            results = run_checks(settings, con, context.run_id)
+            results = run_checks(settings, con, context.run.run_id)
         finally:
             con.close()
     blocking = [r for r in results if r.blocking_failure]
     if blocking:
-        record_blocked(settings, context.run_id, results)
+        record_blocked(settings, context.run.run_id, results)
         for r in blocking:
             context.log.error(r.describe())
     return dg.MaterializeResult(
@@ -98,7 +98,7 @@ def publish_serving(context: dg.AssetExecutionContext):
     settings = get_settings()
     with writer_lock(settings):
         results, rejected = results_from_warehouse(settings)
-        outcome = audit_and_publish(settings, context.run_id, results, rejected)
+        outcome = audit_and_publish(settings, context.run.run_id, results, rejected)
     if outcome.outcome != "published":
         raise dg.Failure(description=outcome.message)
     return dg.MaterializeResult(metadata={"version": outcome.version, "message": outcome.message})
