@@ -31,33 +31,35 @@ from benchmarks.landing import (
 from pipelines.contract.tables import TABLES, Table
 
 # Text → value, the same rules as the pandas baseline (benchmarks/pandas_baseline.py).
+# ``t`` cleans a cell once (translate only where a full-width form occurs: translate is
+# slow, the check is not); the others take cleaned text.
 MACROS = f"""
-create or replace macro t(s) as nullif(trim(translate(s, '{FULLWIDTH}', '{HALFWIDTH}')), '');
-create or replace macro num(s) as
-    try_cast(replace(replace(t(s), ',', ''), '元', '') as double);
-create or replace macro dt(s) as case
-    when regexp_full_match(t(s), '\\d{{5}}(\\.0+)?')
-        then date '1899-12-30' + cast(cast(t(s) as double) as integer)
-    when regexp_full_match(t(s), '\\d{{8}}') then cast(try_strptime(t(s), '%Y%m%d') as date)
+create or replace macro t(s) as nullif(trim(
+    case when regexp_matches(s, '[{FULLWIDTH}]') then translate(s, '{FULLWIDTH}', '{HALFWIDTH}')
+         else s end), '');
+create or replace macro num(x) as try_cast(replace(replace(x, ',', ''), '元', '') as double);
+create or replace macro dt(x) as case
+    when regexp_full_match(x, '\\d{{5}}(\\.0+)?')
+        then date '1899-12-30' + cast(cast(x as double) as integer)
+    when regexp_full_match(x, '\\d{{8}}') then cast(try_strptime(x, '%Y%m%d') as date)
     else cast(try_strptime(regexp_replace(
-        replace(replace(replace(t(s), '年', '-'), '月', '-'), '日', ''), '[/.]', '-', 'g'),
+        replace(replace(replace(x, '年', '-'), '月', '-'), '日', ''), '[/.]', '-', 'g'),
         '%Y-%m-%d') as date)
     end;
-create or replace macro yes(s) as coalesce(t(s) in ('是', 'Y', 'y', '1', '有'), false);
-create or replace macro code12(s) as
-    case when regexp_full_match(t(s), '\\d{{12}}') then t(s) end;
+create or replace macro yes(x) as coalesce(x in ('是', 'Y', 'y', '1', '有'), false);
+create or replace macro code12(x) as case when regexp_full_match(x, '\\d{{12}}') then x end;
 """
 
 CAST_BY_KIND = {
     "code12": "code12({c})",
-    "text": "t({c})",
-    "enum": "t({c})",
+    "text": "{c}",
+    "enum": "{c}",
     "int": "num({c})",
     "number": "num({c})",
     "amount": "num({c})",
     "date": "dt({c})",
     "bool": "yes({c})",
-    "id_number": "upper(t({c}))",
+    "id_number": "upper({c})",
 }
 
 
@@ -126,14 +128,18 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, f: LandingFile) -> None:
 
 
 def _typed_select(table: Table) -> str:
+    """Typed columns from ``txt_<table>``: every cell cleaned once, then cast by kind."""
     exprs = []
     for name in kept_columns(table):
-        kind = table.column(name).kind
-        expr = CAST_BY_KIND[kind].format(c=name)
+        expr = CAST_BY_KIND[table.column(name).kind].format(c=name)
         if table.name == "service_center" and name == "region_code":
-            expr = f"rpad(t({name}), 12, '0')"
+            expr = f"rpad({name}, 12, '0')"
         exprs.append(f"{expr} as {name}")
-    return ", ".join(["cast(period as date) as period", "source_file", "row_idx", *exprs])
+    cleaned = ", ".join(f"t({name}) as {name}" for name in kept_columns(table))
+    return (
+        f"select cast(period as date) as period, source_file, row_idx, {', '.join(exprs)} "
+        f"from (select period, source_file, row_idx, {cleaned} from txt_{table.name})"
+    )
 
 
 def _keep_filter(table: Table) -> str:
@@ -159,7 +165,7 @@ def read_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> dict[str, int
     for table in TABLES.values():
         con.execute(
             f"create or replace table {table.name} as select * from "
-            f"(select {_typed_select(table)} from txt_{table.name}) {_keep_filter(table)}"
+            f"({_typed_select(table)}) {_keep_filter(table)}"
         )
         con.execute(f"drop table txt_{table.name}")
         counts[table.name] = con.execute(f"select count(*) from {table.name}").fetchall()[0][0]

@@ -111,30 +111,35 @@ def cell_text(value: object) -> str | None:
     return str(value)
 
 
-def xlsx_rows(path: Path, table: Table) -> list[list[str | None]]:
-    """Rows of the table's sheet (named after a keyword, else the first) as text."""
+def _texts(values: tuple) -> list[str | None]:
+    # most cells are already non-empty text: skip the call for them (millions of cells)
+    return [v if type(v) is str and v else cell_text(v) for v in values]
+
+
+def xlsx_columns(path: Path, table: Table) -> tuple[dict[str, list[str | None]], int] | None:
+    """Canonical column → text values below the header row, and the header's 1-based row.
+    The sheet named after one of the table's keywords, else the first."""
     wb = CalamineWorkbook.from_path(str(path))
     names = wb.sheet_names
     sheet_name = next((n for n in names if n in table.keywords), names[0])
     rows = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-    return [[cell_text(v) for v in row] for row in rows]
-
-
-def xlsx_columns(path: Path, table: Table) -> tuple[dict[str, list[str | None]], int] | None:
-    """Canonical column → values below the header row, and the header's 1-based row."""
-    rows = xlsx_rows(path, table)
-    idx = header_index([[v or "" for v in r] for r in rows], table)
+    head = [[cell_text(v) or "" for v in r] for r in rows[:HEADER_SCAN_ROWS]]
+    idx = header_index(head, table)
     if idx is None:
         return None
-    names = header_map(table)
-    positions = {}
-    for pos, header in enumerate(rows[idx]):
-        name = names.get(normalise_header(header))
+    canonical = header_map(table)
+    positions: dict[str, int] = {}
+    for pos, header in enumerate(head[idx]):
+        name = canonical.get(normalise_header(header))
         if name is not None and name not in positions:
             positions[name] = pos
     body = rows[idx + 1 :]
+    width = max((len(r) for r in body), default=0)
+    by_position = list(zip(*(r + [None] * (width - len(r)) for r in body), strict=True))
+    n = len(body)
     return {
-        name: [r[pos] if pos < len(r) else None for r in body] for name, pos in positions.items()
+        name: _texts(by_position[pos]) if pos < width else [None] * n
+        for name, pos in positions.items()
     }, idx + 1
 
 
