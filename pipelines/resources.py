@@ -14,13 +14,16 @@ from pipelines.settings import Settings, get_settings
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """``warehouse.duckdb`` under ``data_dir``; writing happens under ``writer_lock``."""
+    """``warehouse.duckdb`` under ``data_dir``; writing happens under ``writer_lock``.
 
-    data_dir: str
+    An empty ``data_dir`` means JCW_DATA_DIR as set when the run executes (so one loaded
+    code location serves ``jcw run`` for whichever data directory it is given)."""
+
+    data_dir: str = ""
 
     @property
     def settings(self) -> Settings:
-        return Settings(data_dir=Path(self.data_dir))
+        return Settings(data_dir=Path(self.data_dir)) if self.data_dir else get_settings()
 
     @contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -34,4 +37,4 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 def warehouse_resource() -> WarehouseResource:
-    return WarehouseResource(data_dir=str(get_settings().data_dir))
+    return WarehouseResource()

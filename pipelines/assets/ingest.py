@@ -126,7 +126,6 @@ ASSETS = [table_asset(t) for t in TABLES.values()] + [unloadable_files]
 INGEST_JOB = dg.define_asset_job(
     "ingest",
     selection=dg.AssetSelection.groups(GROUP),
-    partitions_def=PARTITIONS,
     executor_def=dg.in_process_executor,
     tags={"jcw/writes_warehouse": "true"},
     description="从 landing 加载一个月的全部报表",
