@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import threading
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
@@ -89,9 +91,14 @@ def catalog() -> pd.DataFrame:
     )
 
 
+@lru_cache(maxsize=4)
+def _catalog_by_code(ver: str) -> dict[str, dict]:
+    return {r["code"]: r for r in catalog().to_dict("records")}
+
+
 def indicator(code: str) -> dict:
-    cat = catalog()
-    return cat[cat.code == code].iloc[0].to_dict()
+    """One catalog row as a dict (shared: do not modify)."""
+    return _catalog_by_code(version())[code]
 
 
 def regions() -> pd.DataFrame:
@@ -103,19 +110,52 @@ def regions() -> pd.DataFrame:
     )
 
 
+# Lookups derived from the regions table, built once per version and shared (read-only):
+# rebuilding a 6,000-entry dict on every rerun costs more than a whole page's queries.
+class Hierarchy(NamedTuple):
+    names: dict[str, str]
+    parents: dict[str, str]
+    levels: dict[str, str]
+    children: dict[str, list[str]]
+
+
+@lru_cache(maxsize=4)
+def _hierarchy(ver: str) -> Hierarchy:
+    r = regions()
+    parents = dict(zip(r.region_code, r.parent_code, strict=True))
+    kids: dict[str, list[str]] = {}
+    for code, parent in parents.items():
+        kids.setdefault(parent, []).append(code)
+    return Hierarchy(
+        dict(zip(r.region_code, r.region_name, strict=True)),
+        parents,
+        dict(zip(r.region_code, r.region_level, strict=True)),
+        kids,
+    )
+
+
 def region_names() -> dict[str, str]:
-    r = regions()
-    return dict(zip(r.region_code, r.region_name, strict=True))
+    """Region code → name (shared: do not modify)."""
+    return _hierarchy(version()).names
 
 
-def children(region_code: str) -> pd.DataFrame:
-    r = regions()
-    return r[r.parent_code == region_code]
+def level_of(region_code: str) -> str:
+    return _hierarchy(version()).levels[region_code]
+
+
+def children(region_code: str) -> list[str]:
+    """Codes of the region's children, in code order."""
+    return list(_hierarchy(version()).children.get(region_code, []))
+
+
+def at_level(level: str) -> list[str]:
+    """Codes of every region at ``level``, in code order."""
+    return [c for c, lv in _hierarchy(version()).levels.items() if lv == level]
 
 
 def ancestors(region_code: str) -> list[str]:
     """Codes from the city down to ``region_code`` (inclusive)."""
-    parents = dict(zip(regions().region_code, regions().parent_code, strict=True))
+    parents = _hierarchy(version()).parents
     chain = [region_code]
     while parents.get(chain[0]):
         chain.insert(0, parents[chain[0]])

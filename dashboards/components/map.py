@@ -1,6 +1,6 @@
 """Jinan's districts coloured by an indicator, from the vendored boundaries.
 
-No tiles and no online resource: an altair geoshape of
+No tiles and no online resource: a Vega-Lite geoshape of
 ``data/reference/jinan_districts.geojson`` with no base layer. 高新区 (370176) has no
 boundary of its own; the page shows its value beside the map.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from functools import cache
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -47,36 +46,51 @@ def district_map(values: pd.DataFrame, unit: str, key: str) -> None:
         shapes.append({**f, "properties": {"name": name, "value": v, "text": text}})
         lon, lat = _centroid(f["geometry"])
         labels.append({"lon": lon, "lat": lat, "name": name})
-    fmt = alt.DataFormat(property="features", type="json")
-    data = alt.Data(values={"type": "FeatureCollection", "features": shapes}, format=fmt)
+    shapes_data = {
+        "values": {"type": "FeatureCollection", "features": shapes},
+        "format": {"type": "json", "property": "features"},
+    }
     tooltip = [
-        alt.Tooltip("properties.name:N", title="区县"),
-        alt.Tooltip("properties.text:N", title=unit),
+        {"field": "properties.name", "type": "nominal", "title": "区县"},
+        {"field": "properties.text", "type": "nominal", "title": unit},
     ]
-    base = alt.Chart(data).mark_geoshape(fill="#e3e3e3", stroke="white", strokeWidth=1)
-    filled = (
-        alt.Chart(data)
-        .mark_geoshape(stroke="white", strokeWidth=1)
-        .transform_filter("isValid(datum.properties.value)")
-        .encode(
-            color=alt.Color(
-                "properties.value:Q",
-                title=unit,
-                scale=alt.Scale(scheme="blues"),
-                legend=alt.Legend(orient="bottom-left"),
-            ),
-        )
-    )
-    text = (
-        alt.Chart(pd.DataFrame(labels))
-        .mark_text(fontSize=11, color="#222")
-        .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
-    )
-    chart = (
-        alt.layer(base.encode(tooltip=tooltip), filled.encode(tooltip=tooltip), text)
-        .project(type="mercator")
-        .properties(height=460)
-        .configure(font=FONT)
-        .configure_view(stroke=None)
-    )
-    st.altair_chart(chart, width="stretch", key=f"map_{key}")
+    outline = {"type": "geoshape", "stroke": "white", "strokeWidth": 1}
+    # A plain Vega-Lite spec: altair would deep-copy and validate the inline boundaries
+    # on every rerun (~1 s); Streamlit keeps GeoJSON inline as it is.
+    spec = {
+        "height": 460,
+        "projection": {"type": "mercator"},
+        "config": {"font": FONT, "view": {"stroke": None}},
+        "layer": [
+            {
+                "data": shapes_data,
+                "mark": {**outline, "fill": "#e3e3e3"},
+                "encoding": {"tooltip": tooltip},
+            },
+            {
+                "data": shapes_data,
+                "transform": [{"filter": "isValid(datum.properties.value)"}],
+                "mark": outline,
+                "encoding": {
+                    "color": {
+                        "field": "properties.value",
+                        "type": "quantitative",
+                        "title": unit,
+                        "scale": {"scheme": "blues"},
+                        "legend": {"orient": "bottom-left"},
+                    },
+                    "tooltip": tooltip,
+                },
+            },
+            {
+                "data": {"values": labels},
+                "mark": {"type": "text", "fontSize": 11, "color": "#222"},
+                "encoding": {
+                    "longitude": {"field": "lon", "type": "quantitative"},
+                    "latitude": {"field": "lat", "type": "quantitative"},
+                    "text": {"field": "name", "type": "nominal"},
+                },
+            },
+        ],
+    }
+    st.vega_lite_chart(spec=spec, width="stretch", key=f"map_{key}")

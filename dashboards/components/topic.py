@@ -39,7 +39,7 @@ def _city_table(codes: list[str], p: str) -> pd.DataFrame:
 
 
 def _best_worst(ind: dict, p: str, level: str, key: str) -> None:
-    regions = list(data.regions().query("region_level == @level").region_code)
+    regions = data.at_level(level)
     vals = data.values((ind["code"],), (p,), None, level)
     table = common.region_table(vals, ind, regions)
     valued = table[table["值"].notna()]
@@ -80,7 +80,7 @@ def render(domain: str, title: str) -> None:
 
     ind = common.indicator_select(codes, f"{key}_indicator")
     st.subheader(f"{ind['name_zh']} 月度趋势")
-    districts = list(data.regions().query("region_level == 'district'").region_code)
+    districts = data.at_level("district")
     names = data.region_names()
     compare = st.multiselect(
         "对比区县",

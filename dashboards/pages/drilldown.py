@@ -35,8 +35,8 @@ crumbs = st.columns(max(len(chain), 2), gap="small")
 for col, code in zip(crumbs, chain[:-1], strict=False):
     col.button(f"返回 {names[code]}", key=f"crumb_{code}", on_click=_go, args=(code,))
 
-level = data.regions().set_index("region_code").loc[region, "region_level"]
-kids = list(data.children(region).region_code)
+level = data.level_of(region)
+kids = data.children(region)
 own = data.values((ind["code"],), (p,), (region,))
 o = own.iloc[0] if len(own) else None
 st.metric(
@@ -48,7 +48,7 @@ if o is not None and fmt.coverage_note(o["coverage"]):
     st.caption(fmt.coverage_note(o["coverage"]) + "：部分区县未报送，合计只含已报送部分")
 
 if kids:
-    child_level = LEVEL_NAMES[data.regions().set_index("region_code").loc[kids[0], "region_level"]]
+    child_level = LEVEL_NAMES[data.level_of(kids[0])]
     st.subheader(f"下级{child_level}（{len(kids)}个）")
     vals = data.values((ind["code"],), (p,), tuple(kids))
     table = common.region_table(vals, ind, kids)

@@ -81,12 +81,16 @@ def standards_glance(p: str, districts: list[str]) -> None:
     cat = data.catalog()
     std = cat[cat.target_source.str.contains("2007")]
     sv = data.values(tuple(std.code), (p,), (CITY_CODE, *districts))
+    city_rows, reported = {}, {}
+    for r in sv.to_dict("records"):  # plain dicts: ~60 boolean masks cost 0.25 s
+        if r["region_code"] == CITY_CODE:
+            city_rows[r["indicator_code"]] = r
+        elif r["coverage"] > 0:
+            reported.setdefault(r["indicator_code"], []).append(r["target_met"])
     rows = []
     for ind in std.to_dict("records"):
-        mine = sv[sv.indicator_code == ind["code"]]
-        city = mine[mine.region_code == CITY_CODE]
-        reported = mine[(mine.region_code != CITY_CODE) & (mine.coverage > 0)]
-        c = city.iloc[0] if len(city) else None
+        c = city_rows.get(ind["code"])
+        met = reported.get(ind["code"], [])
         rows.append(
             {
                 "指标": ind["name_zh"],
@@ -95,8 +99,8 @@ def standards_glance(p: str, districts: list[str]) -> None:
                 else common.display(c["value"], ind["unit"], c["coverage"]),
                 "目标": common.target_text(ind),
                 "全市达标情况": common.met_text(None if c is None else c["target_met"]),
-                "达标区县": f"{int(reported.target_met.eq(True).sum())}/{len(reported)}",
-                "未报送区县数": len(districts) - len(reported),
+                "达标区县": f"{sum(m is True for m in met)}/{len(met)}",
+                "未报送区县数": len(districts) - len(met),
                 "数据覆盖": common.coverage_text(None if c is None else c["coverage"]),
                 "依据": ind["target_source"],
             }
@@ -132,7 +136,7 @@ def ranking(p: str, districts: list[str]) -> None:
 
 p = common.period()
 st.title(f"济南市社区工作总览 · {fmt.month_label(p)}")
-districts = list(data.regions().query("region_level == 'district'").region_code)
+districts = data.at_level("district")
 headline(p)
 standards_glance(p, districts)
 ranking(p, districts)
