@@ -31,11 +31,17 @@ def month_range(start: str, end: str) -> list[str]:
 
 
 def ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    d = np.asarray(days, dtype=np.int64).astype("datetime64[D]")
-    y = d.astype("datetime64[Y]").astype(np.int64) + 1970
-    m = (d.astype("datetime64[M]") - d.astype("datetime64[Y]")).astype(np.int64) + 1
-    dd = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
-    return y, m, dd
+    """Year, month, day arrays (civil-from-days in integer arithmetic: fast on millions)."""
+    z = np.asarray(days, dtype=np.int64) + 719468
+    era = np.floor_divide(z, 146097)
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = np.where(mp < 10, mp + 3, mp - 9)
+    y = yoe + era * 400 + (m <= 2)
+    return y, m, d
 
 
 def age_at(birth: np.ndarray, at: int) -> np.ndarray:
@@ -47,13 +53,7 @@ def age_at(birth: np.ndarray, at: int) -> np.ndarray:
 
 
 def year_of(days: np.ndarray) -> np.ndarray:
-    return (
-        np.asarray(days, dtype=np.int64)
-        .astype("datetime64[D]")
-        .astype("datetime64[Y]")
-        .astype(np.int64)
-        + 1970
-    )
+    return ymd(days)[0]
 
 
 def add_years(days: np.ndarray, years: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from pipelines.generate import deliveries as dl
 from pipelines.generate import rosters
 from pipelines.generate.calendar import HORIZON_END, HORIZON_START, month_range
 from pipelines.generate.layout import lay_out, titles
+from pipelines.generate.names import code as name_code
 from pipelines.generate.rates import resolve
 from pipelines.generate.render import choose_style, render
 from pipelines.generate.world import SCALES, World, build
@@ -152,7 +153,8 @@ def _write_one(world, delivery, frame, out_dir, rng, r, seen, id_variants) -> di
         sheet = table.label if style.sheet_named else None
         write_xlsx(path, laid, sheet)
     else:
-        write_csv(path, laid, style.encoding, style.newline)
+        quote = {j for j, c in enumerate(rendered.columns) if c.kind == "amount"}
+        write_csv(path, laid, style.encoding, style.newline, quote)
     ts = dl.mtime(arrived)
     os.utime(path, (ts, ts))
     if "_person" in frame:
@@ -197,8 +199,12 @@ def _write_one(world, delivery, frame, out_dir, rng, r, seen, id_variants) -> di
 
 
 def _write_pii(world: World, seen: np.ndarray, variants: set[str], path: Path) -> None:
+    """Every ID (normalised and as written) and name that the files contain."""
+    p = world.persons
     idx = np.where(seen)[0]
-    ids = world.persons.ids(idx)
-    names = np.unique(world.persons.names(idx).astype(str)) if len(idx) else []
-    lines = [*ids.tolist(), *sorted(variants), *list(names)]
+    ids = p.ids(idx)
+    # distinct names via their integer codes (sorting millions of strings is slow)
+    _, first = np.unique(name_code(p.surname[idx], p.given[idx], p.male[idx]), return_index=True)
+    names = p.names(idx[first])
+    lines = [*ids.tolist(), *sorted(variants), *names.tolist()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

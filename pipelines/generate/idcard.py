@@ -8,10 +8,13 @@ drop the century and the check character.
 from __future__ import annotations
 
 import numpy as np
+from numpy.dtypes import StringDType
+
+from pipelines.generate.calendar import ymd
 
 WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 CHECK_CHARS = np.array(list("10X98765432"))
-EPOCH = np.datetime64("1970-01-01", "D")
+STR = StringDType()
 
 
 def check_char(body17: str) -> str:
@@ -22,11 +25,8 @@ def check_char(body17: str) -> str:
 
 def birth_digits(birth_days: np.ndarray) -> np.ndarray:
     """YYYYMMDD as int64 from days since 1970-01-01."""
-    d = birth_days.astype("datetime64[D]")
-    y = d.astype("datetime64[Y]").astype(np.int64) + 1970
-    m = (d.astype("datetime64[M]") - d.astype("datetime64[Y]")).astype(np.int64) + 1
-    day = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
-    return y * 10000 + m * 100 + day
+    y, m, d = ymd(birth_days)
+    return y * 10000 + m * 100 + d
 
 
 def id_numbers(prefix: np.ndarray, birth_days: np.ndarray, seq: np.ndarray) -> np.ndarray:
@@ -37,14 +37,8 @@ def id_numbers(prefix: np.ndarray, birth_days: np.ndarray, seq: np.ndarray) -> n
     for i in range(16, -1, -1):
         digits[:, i] = rest % 10
         rest //= 10
-    checks = CHECK_CHARS[(digits @ WEIGHTS) % 11]
-    return np.char.add(body.astype("U17"), checks)
-
-
-def to_15(id18: np.ndarray) -> np.ndarray:
-    """First-generation form: drop the century ('19') and the check character."""
-    s = id18.astype("U18")
-    return np.char.add(np.char.ljust(s, 6).astype("U6"), np.array([x[8:17] for x in s]))
+    checks = CHECK_CHARS.astype(STR)[(digits @ WEIGHTS) % 11]
+    return np.strings.add(body.astype(STR), checks)
 
 
 def is_valid(value: str) -> bool:

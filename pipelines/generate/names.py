@@ -47,3 +47,9 @@ def render(surname: np.ndarray, given: np.ndarray, male: np.ndarray) -> np.ndarr
         lst = GIVEN[sex]
         out[m] = _SURNAME_ARR[surname[m]] + lst[given[m] % len(lst)]
     return out
+
+
+def code(surname: np.ndarray, given: np.ndarray, male: np.ndarray) -> np.ndarray:
+    """An integer per distinct name string (same code ⇔ same name)."""
+    g = np.where(male, given % len(GIVEN[1]), given % len(GIVEN[0]))
+    return (surname.astype(np.int64) << 32) | (g.astype(np.int64) << 1) | male

@@ -120,16 +120,17 @@ def finalise(pool: Pool, rng: np.random.Generator) -> Persons:
     male = np.concatenate(pool.male) if pool.male else np.zeros(0, bool)
     prefix = np.concatenate(pool.prefix) if pool.prefix else np.zeros(0, np.int32)
     n = len(birth)
-    seq = (rng.integers(1, 500, size=n) * 2 + male).astype(np.int16)
-    # Re-draw the sequence of anyone whose number collides with an earlier person's.
-    for _ in range(50):
-        key = (prefix.astype(np.int64) * 100_000 + (birth - day("1900-01-01"))) * 1000 + seq
-        order = np.argsort(key, kind="stable")
-        dup = np.zeros(n, dtype=bool)
-        dup[order[1:]] = key[order[1:]] == key[order[:-1]]
-        if not dup.any():
-            break
-        seq[dup] = (rng.integers(1, 500, size=int(dup.sum())) * 2 + male[dup]).astype(np.int16)
+    # Sequence numbers distinct within each (prefix, birth date, sex) group by
+    # construction: a random start per group plus the rank within the group.
+    group = (prefix.astype(np.int64) * 100_000 + (birth - day("1900-01-01"))) * 2 + male
+    order = np.argsort(group, kind="stable")
+    g_sorted = group[order]
+    first = np.r_[True, g_sorted[1:] != g_sorted[:-1]] if n else np.zeros(0, bool)
+    start_pos = np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    offset = rng.integers(0, 499, size=n)[start_pos]
+    k = np.empty(n, dtype=np.int64)
+    k[order] = (offset + np.arange(n) - start_pos) % 499 + 1
+    seq = (k * 2 + male).astype(np.int16)  # odd = male
     s, g = names.draw(rng, n)
     return Persons(birth=birth, male=male, prefix=prefix, seq=seq, surname=s, given=g)
 

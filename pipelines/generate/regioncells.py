@@ -78,37 +78,48 @@ def district_label(g: Geo, d: int, short: bool) -> str:
     return g.district_file_name[d] if short else g.district_name[d]
 
 
+@cache
+def _alternatives() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per community its other spellings (padded) and their count; per street its other one."""
+    g = geo()
+    width = max(len(s) for s in g.spellings) - 1
+    alt = np.full((g.n, max(width, 1)), "", dtype=object)
+    count = np.zeros(g.n, dtype=np.int64)
+    for c, sp in enumerate(g.spellings):
+        alt[c, : len(sp) - 1] = sp[1:]
+        count[c] = len(sp) - 1
+    street_alt = np.array(
+        [ss[1] if len(ss) > 1 else ss[0] for ss in g.street_spellings], dtype=object
+    )
+    return alt, count, street_alt
+
+
 def spelled(
     g: Geo, comm: np.ndarray, rng, rate: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Street and community names, some in another accepted spelling; the rows that differ."""
+    alt, count, street_alt = _alternatives()
+    n = len(comm)
     street = np.array(g.street_name, dtype=object)[g.street[comm]]
     name = g.name[comm].copy()
-    alt = np.where(rng.random(len(comm)) < rate)[0]
-    changed = np.zeros(len(comm), dtype=bool)
-    for i in alt.tolist():
-        c = int(comm[i])
-        sp = g.spellings[c]
-        ssp = g.street_spellings[int(g.street[c])]
-        if len(sp) > 1:
-            name[i] = sp[1 + int(rng.integers(0, len(sp) - 1))]
-            changed[i] = True
-        if len(ssp) > 1 and rng.random() < 0.5:
-            street[i] = ssp[1]
-            changed[i] = True
-    return street, name, changed
+    pick = rng.random(n) < rate
+    u = rng.random(n)
+    cn = pick & (count[comm] > 0)
+    j = np.minimum((u * np.maximum(count[comm], 1)).astype(np.int64), alt.shape[1] - 1)
+    name[cn] = alt[comm[cn], j[cn]]
+    sn = pick & (u < 0.5) & g.street_is_jiedao[g.street[comm]]
+    street[sn] = street_alt[g.street[comm][sn]]
+    return street, name, cn | sn
 
 
 def addresses(district: np.ndarray, street: np.ndarray, name: np.ndarray, rng) -> np.ndarray:
-    """`济南市历下区文东街道山大路社区12号楼3单元502室` / `…胡庄村15号`."""
+    """`济南市历下区文东街道山大路社区12号楼3单元502室` / `…胡庄村15号` (column-wise)."""
     n = len(name)
-    a, b, c = rng.integers(1, 300, n), rng.integers(1, 6, n), rng.integers(101, 1802, n)
-    out = np.empty(n, dtype=object)
-    for i, (d, s, m) in enumerate(
-        zip(district.tolist(), street.tolist(), name.tolist(), strict=True)
-    ):
-        if m.endswith(("村", "村委会", "村民委员会")):
-            out[i] = f"济南市{d}{s}{m}{a[i]}号"
-        else:
-            out[i] = f"济南市{d}{s}{m}{a[i] % 40 + 1}号楼{b[i]}单元{c[i]}室"
-    return out
+    num = lambda lo, hi: rng.integers(lo, hi, n).astype(str).astype(object)  # noqa: E731
+    a, b, c = num(1, 300), num(1, 40), num(1, 6)
+    room = num(101, 1802)
+    village = np.array(
+        [m.endswith(("村", "村委会", "村民委员会")) for m in name.tolist()], dtype=bool
+    )
+    head = "济南市" + district + street + name
+    return np.where(village, head + a + "号", head + b + "号楼" + c + "单元" + room + "室")

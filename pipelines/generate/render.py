@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.dtypes import StringDType
 
 from pipelines.contract.tables import Column, Table
 from pipelines.generate import idcard, regioncells, spelling
@@ -24,6 +25,7 @@ BAD_VALUES = {
     "enum": ("待核实",),
 }
 NUMERIC_KINDS = ("int", "number", "amount")
+STR = StringDType()
 
 
 @dataclass
@@ -131,7 +133,8 @@ def _base_cells(table: Table, cols: list[Column], frame: dict, world: World, sty
             cells[c.name] = world.persons.names(person)
         elif c.name == "permit_number":
             ids = world.persons.ids(person)
-            own = np.array([f"JZ3701{k % 10**10:010d}" for k in person.tolist()], dtype=object)
+            serial = np.strings.zfill((person % 10**10).astype(STR), 10)
+            own = np.strings.add("JZ3701", serial).astype(object)
             out = np.where(frame["_permit_is_id"], ids, own).astype(object)
             out[~frame["_has_permit"]] = ""
             cells[c.name] = out
@@ -229,7 +232,8 @@ def render(table: Table, frame: dict, world: World, style: Style, rng, rates: di
         None,
     )
     if key:
-        is_str = np.array([isinstance(v, str) and v != "" for v in r.cells[key]])
+        numeric_key = style.code_as_number and table.column(key).kind == "code12"
+        is_str = np.zeros(n, dtype=bool) if numeric_key else r.cells[key] != ""
         rows = picker.pick("fullwidth", is_str, cosmetic=True)
         for i in rows:
             r.cells[key][i] = spelling.fullwidth(r.cells[key][i])
@@ -273,7 +277,7 @@ def render(table: Table, frame: dict, world: World, style: Style, rng, rates: di
 def _id_faults(r: Rendered, col: str, picker: _Picker, style: Style, rng) -> None:
     ids = r.cells[col]
     has = ids != ""
-    digit_end = np.array([v[-1:].isdigit() for v in ids]) & has
+    digit_end = has & ~np.strings.endswith(ids.astype(STR), "X")
     for i in picker.pick("id_excel_number", digit_end):
         v = float(ids[i])
         if style.fmt == "xlsx":
@@ -307,8 +311,8 @@ def _id_faults(r: Rendered, col: str, picker: _Picker, style: Style, rng) -> Non
 
 def _id_cosmetics(r: Rendered, col: str, person: np.ndarray, world: World, picker, rng) -> None:
     ids = r.cells[col]
-    clean = np.array([isinstance(v, str) and len(v) == 18 for v in ids]) & picker.free
-    x_end = clean & np.array([isinstance(v, str) and v.endswith("X") for v in ids])
+    clean = picker.free & (ids != "")  # rows without a fault still hold the 18-digit number
+    x_end = clean & np.strings.endswith(np.where(clean, ids, "").astype(STR), "X")
     rows = picker.pick("lowercase_x", x_end, cosmetic=True)
     for i in rows:
         ids[i] = ids[i][:-1] + "x"
@@ -344,7 +348,8 @@ def _region(r: Rendered, comm: np.ndarray, style: Style, picker: _Picker, rng, r
     # a wrong street in an address reads as "not found", so conflicts only where columns exist
     if has_names:
         find = regioncells.conflicting_community if has_code else regioncells.conflicting_street
-        can_conflict = np.array([find(int(c)) is not None for c in comm])
+        uniq, inverse = np.unique(comm, return_inverse=True)
+        can_conflict = np.array([find(int(c)) is not None for c in uniq], dtype=bool)[inverse]
     else:
         can_conflict = False
     conflict = picker.pick("region_conflict", can_conflict)

@@ -9,6 +9,7 @@ tables carry ``_person`` (index into the pool, for the ID and name columns) and
 from __future__ import annotations
 
 import numpy as np
+from numpy.dtypes import StringDType
 
 from pipelines.generate.calendar import (
     HORIZON_START,
@@ -26,9 +27,11 @@ from pipelines.generate.structure import allowance, wage
 from pipelines.generate.world import World
 
 Frame = dict[str, np.ndarray]
+STR = StringDType()
 
 
 def _sorted(frame: Frame, *keys: str) -> Frame:
+    """Rows ordered by numeric keys (district, community, record number)."""
     order = np.lexsort(tuple(frame[k] for k in reversed(keys)))
     return {k: v[order] for k, v in frame.items()}
 
@@ -38,12 +41,26 @@ def _bool(mask: np.ndarray) -> np.ndarray:
 
 
 def _join(parts: list[tuple[np.ndarray, str]], n: int, empty: str = "") -> np.ndarray:
-    out = np.full(n, "", dtype=object)
-    for flag, label in parts:
-        out = np.where(flag, np.where(out == "", label, out + "、" + label), out)
-    if empty:
-        out[out == ""] = empty
-    return out
+    """Labels of the true flags joined by 、 (via a bit mask: fast on millions of rows)."""
+    code = np.zeros(n, dtype=np.int64)
+    for bit, (flag, _) in enumerate(parts):
+        code |= flag.astype(np.int64) << bit
+    labels = [
+        "、".join(lbl for b, (_, lbl) in enumerate(parts) if c >> b & 1) or empty
+        for c in range(1 << len(parts))
+    ]
+    return np.array(labels, dtype=object)[code]
+
+
+def _ids(prefix: np.ndarray, middle: str, year: np.ndarray, serial: np.ndarray, width: int):
+    """Record numbers like LXQY202500001234, built column-wise."""
+    s = np.strings.add(np.strings.add(prefix, middle), year.astype(STR))
+    return np.strings.add(s, np.strings.zfill(serial.astype(STR), width)).astype(object)
+
+
+def _abbrev(w: World, comm: np.ndarray) -> np.ndarray:
+    codes = np.array([ABBREV[d] for d in w.geo.district6], dtype=STR)
+    return codes[w.geo.district[comm]]
 
 
 def community_profile(w: World, month: str) -> Frame:
@@ -128,6 +145,7 @@ def dibao_household(w: World, month: str) -> Frame:
             "_district": w.geo.district[comm],
             "_community": comm,
             "_person": d["head"][i],
+            "_k": i,
             "household_id": d["id"][i],
             "category": d["category"][i],
             "persons": d["size"][i].astype(float),
@@ -141,7 +159,7 @@ def dibao_household(w: World, month: str) -> Frame:
         },
         "_district",
         "_community",
-        "household_id",
+        "_k",
     )
 
 
@@ -156,6 +174,7 @@ def dibao_member(w: World, month: str) -> Frame:
             "_district": w.geo.district[comm],
             "_community": comm,
             "_person": m["person"][i],
+            "_k": i,
             "household_id": w.dibao["id"][h],
             "relation_to_head": m["relation"][i],
             "able_to_work": _bool(m["able"][i]),
@@ -163,7 +182,7 @@ def dibao_member(w: World, month: str) -> Frame:
         },
         "_district",
         "_community",
-        "household_id",
+        "_k",
     )
 
 
@@ -202,23 +221,13 @@ def unemployment_roster(w: World, month: str) -> Frame:
     ).astype(object)
     comm = u["community"][i]
     reg = u["reg"][i]
-    ids = np.array(
-        [
-            f"{ABBREV[d]}SY{y}{k:07d}"
-            for d, y, k in zip(
-                np.array(w.geo.district6, dtype=object)[w.geo.district[comm]],
-                year_of(reg),
-                i,
-                strict=True,
-            )
-        ],
-        dtype=object,
-    )
+    ids = _ids(_abbrev(w, comm), "SY", year_of(reg), i, 7)
     return _sorted(
         {
             "_district": w.geo.district[comm],
             "_community": comm,
             "_person": person,
+            "_k": i,
             "registration_id": ids,
             "reported_sex": _sex(w, person),
             "registration_date": reg,
@@ -230,7 +239,7 @@ def unemployment_roster(w: World, month: str) -> Frame:
         },
         "_district",
         "_community",
-        "registration_id",
+        "_k",
     )
 
 
@@ -272,16 +281,13 @@ def health_contract(w: World, month: str) -> Frame:
     managed = np.where(key, np.where(u[:, 5] < 0.74, 1, 0), -1).astype(np.int8)
     month_no = int(month[5:7])
     follow = np.where(key, np.floor(month_no / 3 + u[:, 5] * 2), np.floor(u[:, 5] * 1.5))
-    district6 = np.array(w.geo.district6, dtype=object)[w.geo.district[comm]]
-    ids = np.array(
-        [f"{ABBREV[d]}QY{y}{h:08d}" for d, y, h in zip(district6, cycle, k, strict=True)],
-        dtype=object,
-    )
+    ids = _ids(_abbrev(w, comm), "QY", cycle, k, 8)
     return _sorted(
         {
             "_district": w.geo.district[comm],
             "_community": comm,
             "_person": person,
+            "_k": k * 4 + (cycle - year + 1),
             "contract_id": ids,
             "institution": w.fac.name[w.fac.serving[comm]],
             "contract_date": start,
@@ -292,7 +298,7 @@ def health_contract(w: World, month: str) -> Frame:
         },
         "_district",
         "_community",
-        "contract_id",
+        "_k",
     )
 
 
@@ -323,11 +329,7 @@ def floating_population(w: World, month: str) -> Frame:
     age = age_at(w.persons.birth[person], me)
     woman_15_49 = ~w.persons.male[person] & (age >= 15) & (age <= 49)
     fp = np.where(woman_15_49, f["fp"][i].astype(np.int8), -1).astype(np.int8)
-    district6 = np.array(w.geo.district6, dtype=object)[w.geo.district[comm]]
-    ids = np.array(
-        [f"{ABBREV[d]}LD{y}{k:08d}" for d, y, k in zip(district6, year_of(reg), i, strict=True)],
-        dtype=object,
-    )
+    ids = _ids(_abbrev(w, comm), "LD", year_of(reg), i, 8)
     return _sorted(
         {
             "_district": w.geo.district[comm],
@@ -335,6 +337,7 @@ def floating_population(w: World, month: str) -> Frame:
             "_person": person,
             "_permit_is_id": has & f["permit_is_id"][i],
             "_has_permit": has,
+            "_k": i,
             "registration_id": ids,
             "reported_sex": _sex(w, person),
             "hukou_region_code": w.persons.prefix[person].astype(str).astype(object),
@@ -348,7 +351,7 @@ def floating_population(w: World, month: str) -> Frame:
         },
         "_district",
         "_community",
-        "registration_id",
+        "_k",
     )
 
 

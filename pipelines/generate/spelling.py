@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.dtypes import StringDType
 
 from pipelines.generate.calendar import NODATE, ymd
 
@@ -10,6 +11,7 @@ DATE_FORMS = ("iso", "slash", "dot", "compact", "cn")
 XLSX_DATE_FORMS = ("xlsx_date", "serial")
 AMOUNT_FORMS = ("plain", "comma", "yuan")
 YES_NO_FORMS = (("是", "否"), ("Y", "N"), ("1", "0"), ("有", "无"))
+STR = StringDType()
 EXCEL_EPOCH_OFFSET = 25569  # Excel serial of 1970-01-01
 
 _FULLWIDTH = {i: i + 0xFEE0 for i in range(0x21, 0x7F)}
@@ -36,18 +38,17 @@ def dates(days: np.ndarray, form: str) -> np.ndarray:
         out[ok] = [cls(x + EXCEL_EPOCH_OFFSET) for x in d.tolist()]
         return out
     y, m, dd = ymd(d)
-    ys, ms, ds = y.astype(str), m.astype(str), dd.astype(str)
+    add = np.strings.add
+    ys, ms, ds = y.astype(STR), m.astype(STR), dd.astype(STR)
     if form == "iso":
-        s = np.char.add(np.char.add(np.char.add(ys, "-"), np.char.zfill(ms, 2)), "-")
-        s = np.char.add(s, np.char.zfill(ds, 2))
+        s = add(add(add(add(ys, "-"), np.strings.zfill(ms, 2)), "-"), np.strings.zfill(ds, 2))
     elif form in ("slash", "dot"):
         sep = "/" if form == "slash" else "."
-        s = np.char.add(np.char.add(np.char.add(np.char.add(ys, sep), ms), sep), ds)
+        s = add(add(add(add(ys, sep), ms), sep), ds)
     elif form == "compact":
-        s = np.char.add(np.char.add(ys, np.char.zfill(ms, 2)), np.char.zfill(ds, 2))
+        s = add(add(ys, np.strings.zfill(ms, 2)), np.strings.zfill(ds, 2))
     elif form == "cn":
-        s = np.char.add(np.char.add(np.char.add(np.char.add(ys, "年"), ms), "月"), ds)
-        s = np.char.add(s, "日")
+        s = add(add(add(add(add(ys, "年"), ms), "月"), ds), "日")
     else:
         raise ValueError(form)
     out[ok] = s.astype(object)
@@ -65,7 +66,7 @@ def integers(values: np.ndarray, numeric: bool) -> np.ndarray:
     if numeric:
         out[ok] = values[ok].astype(float).tolist()
     else:
-        out[ok] = values[ok].astype(np.int64).astype(str).astype(object)
+        out[ok] = values[ok].astype(np.int64).astype(STR).astype(object)
     return out
 
 

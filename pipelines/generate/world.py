@@ -12,8 +12,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipelines.generate import people
-from pipelines.generate.calendar import HORIZON_END, HORIZON_START, month_range, month_start
-from pipelines.generate.geo import Geo, geo
+from pipelines.generate.calendar import (
+    HORIZON_END,
+    HORIZON_START,
+    month_range,
+    month_start,
+    year_of,
+)
+from pipelines.generate.geo import ABBREV, Geo, geo
 from pipelines.generate.structure import (
     Centres,
     Facilities,
@@ -30,7 +36,7 @@ CITY = {
     "dibao_months": 48,
     "unemployed": 100_000,
     "unemployed_months": 8,
-    "contracts": 3_500_000,
+    "contracts": 3_400_000,
     "contract_churn": 0.09,
     "floating": 1_300_000,
     "floating_months": 30,
@@ -132,8 +138,6 @@ def build(scale: str, seed: int) -> World:
     income[rng.random(n_hh) < 0.3] = 0
     benefit = np.maximum(std * size - income, 150 * size) + rng.choice([0, 0.5], n_hh)
     d6 = np.array(g.district6, dtype=object)[g.district[comm]]
-    from pipelines.generate.calendar import year_of
-    from pipelines.generate.geo import ABBREV
 
     hh_id = np.array(
         [f"{ABBREV[d]}{y}{i:06d}" for i, (d, y) in enumerate(zip(d6, year_of(a), strict=True))],
@@ -211,7 +215,6 @@ def build(scale: str, seed: int) -> World:
     S, D = CITY["floating"] * f, CITY["floating_months"]
     fr, fc = _spans(rng, S, D, h0, len(months), 10)
     n_fl = len(fr)
-    from pipelines.generate.geo import OLD_CITY_DISTRICTS  # noqa: F401  (documentation)
 
     fl_comm = _pick(rng, prof.residents * np.where(g.urban, 2.0, 0.35), n_fl)
     kind = rng.random(n_fl)
@@ -251,7 +254,7 @@ def build(scale: str, seed: int) -> World:
     rng = r_ct
     stock = CITY["contracts"] * f
     churn = CITY["contract_churn"]
-    fl_holders = np.where(rng.random(n_fl) < 0.25)[0]
+    fl_holders = np.where(rng.random(n_fl) < 0.2)[0]
     m_age_h0 = age + ((h0 - a[hh_of]) // 365)
     db_holders = np.where((m_age_h0 >= 65) & (rng.random(len(m_age_h0)) < 0.8))[0]
     n_res0 = max(int(stock - len(db_holders) - len(fl_holders) * 0.5), 0)
@@ -281,7 +284,7 @@ def build(scale: str, seed: int) -> World:
         "community": np.r_[c_comm, m_comm[db_holders], fl_comm[fl_holders]],
         "first": np.r_[s0, np.full(len(db_holders), 2018), year_of(fr[fl_holders])],
         "last": np.r_[e, np.full(len(db_holders), 2040), year_of(fc[fl_holders])],
-        "doy": np.where(rng.random(n_h) < 0.4, rng.integers(0, 90, n_h), rng.integers(0, 365, n_h)),
+        "doy": np.where(rng.random(n_h) < 0.3, rng.integers(0, 90, n_h), rng.integers(0, 365, n_h)),
         "u": rng.random((n_h, 6)).astype(np.float32),
         "no_expiry": rng.random(n_h) < 0.04,
     }

@@ -20,9 +20,10 @@ def _quoted(col: np.ndarray) -> np.ndarray:
     return col
 
 
-def write_csv(path: Path, laid: Laid, encoding: str, newline: str) -> None:
+def write_csv(path: Path, laid: Laid, encoding: str, newline: str, quote: set[int]) -> None:
+    """``quote``: the columns that can hold a comma (amounts written as 1,234.50)."""
     body = laid.body
-    cols = [_quoted(body[:, j]) for j in range(body.shape[1])]
+    cols = [_quoted(body[:, j]) if j in quote else body[:, j] for j in range(body.shape[1])]
     rows = np.stack(cols, axis=1).tolist() if cols else []
     lines = [*laid.titles, ",".join(_quoted(np.array(laid.headers, dtype=object)).tolist())]
     lines.extend(",".join(r) for r in rows)
