@@ -212,53 +212,39 @@ def indicator_integrity(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
         ).fetchall()
     }
     for p in periods:
-        out.append(
-            CheckResult(
-                "indicator_rows_unique",
-                "indicator_values",
-                p,
-                passed=dup.get(p, 0) == 0,
-                observed=f"重复行 {dup.get(p, 0)}",
-                expected="0",
-                failing_rows=dup.get(p, 0),
-            )
-        )
-        out.append(
-            CheckResult(
+        bad_sums, examples = sums.get(p, (0, None))
+        for check, failing, observed, expected in (
+            ("indicator_rows_unique", dup.get(p, 0), f"重复行 {dup.get(p, 0)}", "0"),
+            (
                 "indicator_rows_complete",
-                "indicator_values",
-                p,
-                passed=missing.get(p, 0) == 0,
-                observed=f"缺少 {missing.get(p, 0)} 行",
-                expected="指标目录 × 所在层级的全部区划",
-                failing_rows=missing.get(p, 0),
-            )
-        )
-        out.append(
-            CheckResult(
+                missing.get(p, 0),
+                f"缺少 {missing.get(p, 0)} 行",
+                "指标目录 × 所在层级的全部区划",
+            ),
+            (
                 "indicator_codes_known",
-                "indicator_values",
-                p,
-                passed=unknown.get(p, 0) == 0,
-                observed=f"{unknown.get(p, 0)} 行的指标或层级不在目录中",
-                expected="0",
-                failing_rows=unknown.get(p, 0),
-            )
-        )
-        bad, examples = sums.get(p, (0, None))
-        out.append(
-            CheckResult(
+                unknown.get(p, 0),
+                f"{unknown.get(p, 0)} 行的指标或层级不在目录中",
+                "0",
+            ),
+            (
                 "parent_equals_children_sum",
-                "indicator_values",
-                p,
-                passed=bad == 0,
-                observed=(
-                    f"{bad} 个上级区划不等于下级之和，如 " + "、".join((examples or [])[:5])
-                    if bad
-                    else "全部相等"
-                ),
-                expected="上级分子、分母 = 下级之和",
-                failing_rows=bad,
+                bad_sums,
+                f"{bad_sums} 个上级区划不等于下级之和，如 " + "、".join((examples or [])[:5])
+                if bad_sums
+                else "全部相等",
+                "上级分子、分母 = 下级之和",
+            ),
+        ):
+            out.append(
+                CheckResult(
+                    check,
+                    "indicator_values",
+                    p,
+                    passed=failing == 0,
+                    observed=observed,
+                    expected=expected,
+                    failing_rows=failing,
+                )
             )
-        )
     return out

@@ -37,6 +37,26 @@ def _per_period(
     ]
 
 
+def _seen_more_than_once(
+    con, check_name: str, table: str, key: str, other: str, expected: str, what: str
+) -> list[CheckResult]:
+    """Per month: how many ``key`` values come with more than one distinct ``other``."""
+    return _per_period(
+        con,
+        check_name,
+        table,
+        f"""
+        WITH k AS (
+            SELECT period, {key}, count(DISTINCT {other}) AS n
+            FROM raw.{table} WHERE ({key}) IS NOT NULL GROUP BY ALL
+        )
+        SELECT period, count(*) FILTER (WHERE n > 1), count(*) FROM k GROUP BY period ORDER BY 1
+        """,
+        expected,
+        what,
+    )
+
+
 def _have(con: duckdb.DuckDBPyConnection, *tables: str) -> bool:
     return all(relation_exists(con, "raw", t) for t in tables)
 
@@ -122,18 +142,12 @@ def dibao_rules(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
             "成员行",
         )
     if _have(con, "dibao_member"):
-        out += _per_period(
+        out += _seen_more_than_once(
             con,
             "single_dibao_household",
             "dibao_member",
-            """
-            WITH p AS (
-                SELECT period, person_key, count(DISTINCT household_id) AS households
-                FROM raw.dibao_member WHERE person_key IS NOT NULL GROUP BY ALL
-            )
-            SELECT period, count(*) FILTER (WHERE households > 1), count(*)
-            FROM p GROUP BY period ORDER BY 1
-            """,
+            "person_key",
+            "household_id",
             "每人每月只在一个低保家庭",
             "人",
         )
@@ -171,18 +185,12 @@ def keys_unique_across_files(con: duckdb.DuckDBPyConnection) -> list[CheckResult
             continue
         # personal key columns live in raw.* as their pseudonym
         key = ", ".join("person_key" if table.column(c).personal else c for c in table.key)
-        out += _per_period(
+        out += _seen_more_than_once(
             con,
             "key_unique_across_files",
             table.name,
-            f"""
-            WITH k AS (
-                SELECT period, {key}, count(DISTINCT source_file) AS files
-                FROM raw.{table.name} GROUP BY ALL
-            )
-            SELECT period, count(*) FILTER (WHERE files > 1), count(*)
-            FROM k GROUP BY period ORDER BY 1
-            """,
+            key,
+            "source_file",
             "每条记录只出现在一个文件中",
             "记录",
         )
