@@ -103,7 +103,9 @@ def amount(v, unit: str) -> str:
 
 def gap(g, unit: str) -> str:
     """A community's distance from a standard: ``差2人``, ``差120 m²``, ``超出600户``."""
-    if is_blank(g) or float(g) == 0:
+    if is_blank(g):
+        return "无法判断"
+    if float(g) == 0:
         return "达标"
     return ("差" if float(g) < 0 else "超出") + amount(abs(float(g)), unit)
 

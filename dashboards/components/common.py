@@ -14,6 +14,17 @@ DEPARTMENTS = {
     "public_security": "公安局",
     "statistics": "统计局",
 }
+# standard_code of analytics.community_standards (dbt int_community_standards) → label
+STANDARD_LABELS = {
+    "scale": "社区规模（1500–4500户）",
+    "staffing": "居委会成员配备",
+    "space": "办公服务用房",
+    "funds": "社区工作经费",
+    "allowance": "成员生活补贴",
+    "pension": "成员养老保险",
+    "station": "社区服务站",
+    "police": "社区民警（一区一警）",
+}
 TARGET_WORDS = {">=": "≥", "<=": "≤", "≈": "≈"}
 
 
@@ -127,3 +138,12 @@ def codes_at_level(level: str) -> list[str]:
 
 def levels_of(ind: dict) -> list[str]:
     return list(data.LEVELS) if ind["levels"] == "all" else ind["levels"].split(",")
+
+
+def standard_label(code: str) -> str:
+    """A 2007 standard's Chinese name (catalog name when the code is an indicator code)."""
+    if code in STANDARD_LABELS:
+        return STANDARD_LABELS[code]
+    cat = data.catalog()
+    names = dict(zip(cat.code, cat.name_zh, strict=True))
+    return names.get(code, code)

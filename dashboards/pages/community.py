@@ -73,11 +73,10 @@ std = data.q(
 if std.empty:
     st.info("本月没有该社区的标准评估（只评估居委会社区）。")
 else:
-    cat = data.catalog().set_index("code")
     excel.table(
         pd.DataFrame(
             {
-                "标准": [cat.loc[s, "name_zh"] if s in cat.index else s for s in std.standard_code],
+                "标准": [common.standard_label(s) for s in std.standard_code],
                 "要求": [
                     fmt.required(r["required_min"], r["required_max"], r["unit"])
                     for r in std.to_dict("records")

@@ -23,21 +23,26 @@ if rows.empty:
     st.stop()
 
 names = data.region_names()
-labels = dict(zip(data.catalog().code, data.catalog().name_zh, strict=True))
+labels = {code: common.standard_label(code) for code in set(rows.standard_code)}
 
 
 def label(code: str) -> str:
-    return labels.get(code, code)
+    return labels[code]
 
 
 def shares(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """达标社区数 / 评估社区数 / 达标率 per group (one vectorised groupby)."""
-    g = df.assign(m=df.met.eq(True)).groupby(by, sort=True).m.agg(["sum", "count"]).reset_index()
+    """达标社区数 / 评估社区数 / 达标率 per group (one vectorised groupby); a community whose
+    standard cannot be judged (met NULL, e.g. no wage delivered) is counted apart."""
+    flags = df.assign(m=df.met.eq(True), judged=df.met.notna(), unknown=df.met.isna())
+    g = flags.groupby(by, sort=True)[["m", "judged", "unknown"]].sum().reset_index()
     return g.assign(
-        达标社区数=g["sum"].astype(int),
-        评估社区数=g["count"].astype(int),
-        达标率=[f"{a / b * 100:.1f}%" for a, b in zip(g["sum"], g["count"], strict=True)],
-    ).drop(columns=["sum", "count"])
+        达标社区数=g["m"].astype(int),
+        评估社区数=g["judged"].astype(int),
+        达标率=[
+            f"{a / b * 100:.1f}%" if b else "—" for a, b in zip(g["m"], g["judged"], strict=True)
+        ],
+        无法评估社区数=g["unknown"].astype(int),
+    ).drop(columns=["m", "judged", "unknown"])
 
 
 order = list(dict.fromkeys(rows.standard_code))
@@ -94,7 +99,7 @@ table = pd.DataFrame(
         "社区": failing.region_name,
         "街道": failing.street_code.map(names),
         "区县": failing.district_code.map(names),
-        "标准": failing.standard_code.map(labels).fillna(failing.standard_code),
+        "标准": failing.standard_code.map(labels),
         "要求": [
             fmt.required(r["required_min"], r["required_max"], r["unit"])
             for r in failing.to_dict("records")

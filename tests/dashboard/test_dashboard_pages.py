@@ -104,9 +104,15 @@ def test_drilldown_breadcrumb_children_and_drill(app, fixture_dir):
 def test_standards_compliance_and_gaps(app, fixture_dir):
     at = app(fixture_dir, "standards")
     summary = frame(at, "评估社区数")
-    staff = summary[summary["标准"] == "居委会成员配备达标率"].iloc[0]
+    staff = summary[summary["标准"] == "居委会成员配备"].iloc[0]
     assert (staff["达标社区数"], staff["评估社区数"], staff["达标率"]) == (3, 5, "60.0%")
-    at.selectbox(key="std_code").set_value("ORG_STAFF_OK").run()
+    allowance = summary[summary["标准"] == "成员生活补贴"].iloc[0]  # 彩虹湖: no wage delivered
+    assert (allowance["达标社区数"], allowance["评估社区数"], allowance["无法评估社区数"]) == (
+        3,
+        4,
+        1,
+    )
+    at.selectbox(key="std_code").set_value("staffing").run()
     by_district = frame(at, "区县")
     assert by_district.set_index("区县")["达标率"].to_dict() == {
         "历下区": "50.0%",  # 解放桥 9 < 11, 千佛山东路 4 < 6
@@ -119,14 +125,14 @@ def test_standards_compliance_and_gaps(app, fixture_dir):
     rows = {
         (r["社区"], r["标准"]): (r["要求"], r["实际"], r["差距"]) for _, r in failing.iterrows()
     }
-    assert rows[("解放桥社区居民委员会", "居委会成员配备达标率")] == ("≥11人", "9人", "差2人")
-    assert rows[("解放桥社区居民委员会", "办公服务用房达标率")] == ("≥400 m²", "280 m²", "差120 m²")
-    assert rows[("解放桥社区居民委员会", "社区工作经费达标率")] == (
-        "≥32,000元", "27,700元", "差4,300元",
+    assert rows[("解放桥社区居民委员会", "居委会成员配备")] == ("≥11人", "9人", "差2人")
+    assert rows[("解放桥社区居民委员会", "办公服务用房")] == ("≥400 m²", "280 m²", "差120 m²")
+    assert rows[("解放桥社区居民委员会", "社区工作经费")] == (
+        "≥32,000元/年", "27,700元/年", "差4,300元/年",
     )  # fmt: skip
-    assert rows[("佛山苑社区居民委员会", "社区规模适度率")][2] == "超出600户"
-    assert rows[("千佛山东路社区居民委员会", "成员生活补贴达标率")][2] == "差6,000元"
-    at.multiselect(key="fail_std").set_value(["ORG_STAFF_OK"]).run()
+    assert rows[("佛山苑社区居民委员会", "社区规模（1500–4500户）")][2] == "超出600户"
+    assert rows[("千佛山东路社区居民委员会", "成员生活补贴")][2] == "差6,000元/年"
+    at.multiselect(key="fail_std").set_value(["staffing"]).run()
     at.selectbox(key="fail_street").set_value(JIEFANGLU).run()
     failing = frame(at, "差距")
     assert list(failing["社区"]) == ["解放桥社区居民委员会"]
@@ -168,8 +174,8 @@ def test_community_profile_against_street_district_city(app, fixture_dir):
     )  # fmt: skip
     assert table.loc["低保人口占比", "本社区"] == "4.80‰"
     standards = frame(at, "差距").set_index("标准")
-    assert standards.loc["居委会成员配备达标率", "差距"] == "差2人"
-    assert standards.loc["社区规模适度率", "达标情况"] == "达标"
+    assert standards.loc["居委会成员配备", "差距"] == "差2人"
+    assert standards.loc["社区规模（1500–4500户）", "达标情况"] == "达标"
     at.text_input(key="community_search").input("不存在的社区").run()
     assert any("没有名称包含" in i.value for i in at.info)
 
