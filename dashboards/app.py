@@ -21,9 +21,10 @@ def _stale_banner() -> None:
     if not run:
         return
     outcome = {"blocked": "未通过阻断性检查", "failed": "运行失败"}[run["outcome"]]
-    published = data.publication().get("published_at") or "此前"
+    published = data.publication().get("published_at")
+    published = fmt.beijing_time(published) if published else "此前"
     lines = [
-        f"**数据不是最新的**：{str(run.get('finished_at', '')).replace('T', ' ')} 的更新运行"
+        f"**数据不是最新的**：{fmt.beijing_time(run.get('finished_at'))}（北京时间）的更新运行"
         f"{outcome}，未发布新数据；当前显示的是 {published} 发布的版本。"
     ]
     if run.get("message"):
@@ -52,7 +53,8 @@ with st.sidebar:
     )
     pub = data.publication()
     if pub:
-        st.caption(f"数据版本 {pub.get('version', '')}  \n发布时间 {pub.get('published_at', '')}")
+        published = fmt.beijing_time(pub.get("published_at"))
+        st.caption(f"数据版本 {pub.get('version', '')}  \n发布于 {published}（北京时间）")
 _stale_banner()
 
 pages = {

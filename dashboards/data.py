@@ -83,7 +83,7 @@ def has_table(schema: str, table: str) -> bool:
 def catalog() -> pd.DataFrame:
     """The indicator catalog, one row per indicator, in catalog order."""
     return q(
-        "select code, name_zh, name_en, domain, numerator, denominator, "
+        "select code, name_zh, name_en, domain, numerator, coalesce(denominator, '') as denominator, "
         "try_cast(factor as double) as factor, unit, time_aggregation, applies_to, levels, "
         "coalesce(target_op, '') as target_op, try_cast(target_value as double) as target_value, "
         "coalesce(target_source, '') as target_source from analytics.indicators "
@@ -238,8 +238,8 @@ def stale_reason() -> dict | None:
     run = last_run()
     if not run or run.get("outcome") not in ("blocked", "failed"):
         return None
-    published = str(publication().get("published_at") or "")
-    finished = str(run.get("finished_at") or "")
-    if published and finished and finished.replace("T", " ") <= published.replace("T", " "):
+    published = str(publication().get("published_at") or "")[:19].replace("T", " ")
+    finished = str(run.get("finished_at") or "")[:19].replace("T", " ")  # both UTC
+    if published and finished and finished <= published:
         return None
     return run

@@ -14,11 +14,14 @@ Rules (docs/dashboard.md):
 from __future__ import annotations
 
 import math
+import re
+from datetime import UTC, datetime, timedelta, timezone
 
 MISSING = "未报送"
 NO_VALUE = "—"
 PARTIAL = "部分覆盖"
 COUNT_UNITS = ("个", "户", "人")
+BEIJING = timezone(timedelta(hours=8))
 
 
 def is_blank(v) -> bool:
@@ -117,3 +120,26 @@ def required(lo, hi, unit: str) -> str:
     if not is_blank(lo):
         return "≥" + amount(lo, unit)
     return "≤" + amount(hi, unit) if not is_blank(hi) else NO_VALUE
+
+
+def beijing_time(ts) -> str:
+    """A UTC time from the pipeline (ISO text, naive = UTC) as ``2025-04-05 18:15`` 北京时间."""
+    if is_blank(ts) or not str(ts).strip():
+        return NO_VALUE
+    try:
+        t = datetime.fromisoformat(str(ts).strip().replace(" ", "T"))
+    except ValueError:
+        return str(ts)
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    return t.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def period_span(periods) -> str:
+    """Published months (a list or its text) as ``2024年3月—2025年3月（共13个月）``."""
+    months = sorted(set(re.findall(r"\d{4}-\d{2}", str(periods or ""))))
+    if not months:
+        return NO_VALUE
+    if len(months) == 1:
+        return month_label(months[0])
+    return f"{month_label(months[0])}—{month_label(months[-1])}（共{len(months)}个月）"

@@ -17,7 +17,7 @@ pub = data.publication()
 run = data.last_run() or {}
 c1, c2, c3 = st.columns(3)
 c1.metric("当前发布版本", pub.get("version") or "—")
-c2.metric("发布时间", str(pub.get("published_at") or "—")[:19])
+c2.metric("发布时间（北京时间）", fmt.beijing_time(pub.get("published_at")))
 outcome = {
     "published": "已发布",
     "nothing_new": "无新数据",
@@ -25,9 +25,11 @@ outcome = {
     "failed": "失败",
 }
 c3.metric("最近一次运行", outcome.get(run.get("outcome"), "—"))
-c3.caption(str(run.get("finished_at") or "")[:19].replace("T", " "))
+c3.caption(f"结束于 {fmt.beijing_time(run.get('finished_at'))}（北京时间）")
+if run.get("outcome") in ("blocked", "failed") and run.get("message"):
+    st.warning(f"最近一次运行未发布：{run['message']}")
 if pub.get("periods"):
-    st.caption(f"已发布月份：{pub['periods']}　运行编号：{pub.get('run_id', '')}")
+    st.caption(f"已发布月份：{fmt.period_span(pub['periods'])}　运行编号：{pub.get('run_id', '')}")
 
 
 def department(table_name) -> str:

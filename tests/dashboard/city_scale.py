@@ -61,7 +61,7 @@ def write(path: Path) -> None:
         cross join lateral (select cast(hash(r.region_code, s.code, m.period) % 9 as integer) as a)
         where r.community_type = '居委会'"""
     )
-    con.execute("insert into dq.publication values ('city', now(), 'bench', '2025-01..2025-12')")
+    con.execute("insert into dq.publication values ('city', now(), 'bench', [date '2025-01-01'])")
     con.execute("use memory")
     con.execute("detach s")
 

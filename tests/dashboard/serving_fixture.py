@@ -346,7 +346,7 @@ create table dq.check_results (check_name varchar, table_name varchar, period da
   severity varchar, passed boolean, observed varchar, expected varchar, failing_rows bigint,
   run_id varchar, checked_at timestamp);
 create table dq.publication (version varchar, published_at timestamp, run_id varchar,
-  periods varchar);
+  periods date[]);
 """
 
 
@@ -392,8 +392,8 @@ def write_serving_file(path: Path) -> None:
     _insert(con, "dq.quarantine", dq["quarantine"])
     _insert(con, "dq.check_results", dq["checks"])
     con.execute(
-        "insert into dq.publication values (?, ?, 'run-0042', ?)",
-        [VERSION, PUBLISHED_AT, f"{MONTHS[0]}..{MONTHS[-1]}"],
+        "insert into dq.publication values (?, ?, 'run-0042', ?::date[])",
+        [VERSION, PUBLISHED_AT, [f"{m}-01" for m in MONTHS]],
     )
     con.execute("use memory")
     con.execute("detach s")

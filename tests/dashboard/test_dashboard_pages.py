@@ -183,7 +183,9 @@ def test_community_profile_against_street_district_city(app, fixture_dir):
 def test_data_quality_per_department_and_month(app, fixture_dir):
     at = app(fixture_dir, "quality")
     assert metric(at, "当前发布版本").value == "20250405T101500"
-    assert metric(at, "发布时间").value == "2025-04-05 10:15:00"
+    # published 2025-04-05 10:15 UTC, shown in Beijing time (UTC+8)
+    assert metric(at, "发布时间（北京时间）").value == "2025-04-05 18:15"
+    assert "2024年3月—2025年3月（共13个月）" in texts(at)
     summary = frame(at, "报送完整率").set_index("部门")
     civil = summary.loc["民政局"]  # 3 tables × 12 districts (商河县 missing)
     assert civil["收到文件数"] == "36"
@@ -223,8 +225,9 @@ def test_no_published_data_says_how_to_load(app, tmp_path):
 def test_stale_banner_after_blocked_run(app, stale_dir, fixture_dir):
     at = app(stale_dir)
     banner = "\n".join(w.value for w in at.warning)
-    assert "2025-05-06 09:30:00 的更新运行未通过阻断性检查" in banner
-    assert "2025-04-05 10:15:00 发布的版本" in banner
+    # run finished 2025-05-06 09:30 UTC, version published 2025-04-05 10:15 UTC (+8 h shown)
+    assert "2025-05-06 17:30（北京时间）的更新运行未通过阻断性检查" in banner
+    assert "2025-04-05 18:15 发布的版本" in banner
     assert "上级汇总不等于下级之和" in banner
     assert "低保家庭_历下区_2025-04.xlsx" in banner
     assert not app(fixture_dir).warning  # a published last run: no banner
