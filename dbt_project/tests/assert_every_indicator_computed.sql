@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'int_indicator_units'}}}) }}
 -- Every catalog indicator has unit rows: a catalog row without its SQL would
 -- otherwise publish NULLs silently.
 select catalog.code

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'indicator_values'}}}) }}
 -- Every catalog indicator has a row for every region at each of its levels for
 -- every loaded month: returns the missing (indicator, period, region).
 with expected as (

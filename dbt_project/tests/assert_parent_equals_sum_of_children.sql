@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'indicator_values'}}}) }}
 -- For every indicator, month and parent region: the parent's numerator and
 -- denominator equal the sums over its children (NULL when no child has one).
 with children as (

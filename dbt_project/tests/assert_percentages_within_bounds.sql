@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'indicator_values'}}}) }}
 -- Percentages whose numerator is a subset of the denominator lie in [0, 100];
 -- coverage lies in [0, 1]. The excluded indicators divide by figures from
 -- another source (常住人口, 65岁及以上人口, 居委会成员数, 随迁子女数), which

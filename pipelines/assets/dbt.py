@@ -8,10 +8,11 @@ so ``dagster definitions validate`` works on a clean checkout; CI may run
 ``dbt parse`` beforehand to skip that.
 """
 
-from __future__ import annotations
-
 import os
+import shutil
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -27,15 +28,33 @@ from pipelines.settings import DBT_PROJECT_DIR, get_settings
 from pipelines.warehouse import writer_lock
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
+# the dbt of this environment, also when its bin/ is not on PATH (make, cron, systemd)
+_VENV_DBT = Path(sys.executable).with_name("dbt")
+DBT_EXECUTABLE = str(_VENV_DBT) if _VENV_DBT.exists() else (shutil.which("dbt") or "dbt")
 
 # Layer of the dbt project → Dagster asset group.
 GROUPS = {"staging": "dbt_staging", "intermediate": "dbt_intermediate", "marts": "analytics"}
 
 
+def manifest_is_stale(project: DbtProject = DBT_PROJECT) -> bool:
+    """No manifest yet (clean checkout), or a project file changed after it was built."""
+    if not project.manifest_path.exists():
+        return True
+    built = project.manifest_path.stat().st_mtime
+    sources = (
+        p
+        for d in ("models", "macros", "seeds", "tests")
+        for p in (project.project_dir / d).rglob("*")
+    )
+    files = [project.project_dir / "dbt_project.yml", *sources]
+    return any(f.stat().st_mtime > built for f in files if f.is_file())
+
+
 def prepare_manifest(project: DbtProject = DBT_PROJECT) -> None:
-    """Parse the project when the manifest is missing (clean checkout) or under `dagster dev`."""
-    if project.preparer.using_dagster_dev() or not project.manifest_path.exists():
-        project.preparer.prepare(project)
+    """Parse the project (~7 s) when its manifest is missing or stale, or under `dagster dev`."""
+    if project.preparer.using_dagster_dev() or manifest_is_stale(project):
+        dbt = DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE)
+        dbt.cli(["parse", "--quiet"], target_path=project.target_path).wait()
 
 
 class JcwDbtTranslator(DagsterDbtTranslator):
@@ -76,5 +95,5 @@ def jcw_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 
 defs = dg.Definitions(
     assets=[jcw_dbt_assets],
-    resources={"dbt": DbtCliResource(project_dir=DBT_PROJECT)},
+    resources={"dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)},
 )

@@ -5,7 +5,8 @@ Regions (real codes from data/reference/regions.csv):
 
 - C1 370105003004 天桥东 and C2 370105003005 义和: the two 居委会 of street
   S 370105003000 天桥东街街道, district A 370105000000 天桥区 (277 communities, 15 街道);
-- V  370105016201 小马村: a 村委会 of 天桥区 (居委会-only indicators are NULL there);
+- V  370105017201 马店村: a 村委会 of 天桥区 (居委会-only indicators are NULL there) in
+  street SV 370105017000 大桥街道, which has only 村委会;
 - B1 370126400498 商河经济开发区虚拟社区: code 4xx = 类似居委会, counted as 居委会, in the
   镇-type functional area 370126400000 of district B 370126000000 商河县 (its only 街道
   is 370126001000 许商街道).
@@ -25,6 +26,7 @@ warehouse. Ages are at month end; the comments give the birth dates.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -42,8 +44,8 @@ DBT_DIR = PROJECT / "dbt_project"
 DBT = Path(sys.executable).parent / "dbt"
 
 JAN, FEB = date(2025, 1, 1), date(2025, 2, 1)
-C1, C2, V, B1 = "370105003004", "370105003005", "370105016201", "370126400498"
-S, SV = "370105003000", "370105016000"
+C1, C2, V, B1 = "370105003004", "370105003005", "370105017201", "370126400498"
+S, SV = "370105003000", "370105017000"
 A, B = "370105000000", "370126000000"
 B_TOWN, B_STREET = "370126400000", "370126001000"
 CITY = "370100000000"
@@ -51,6 +53,9 @@ COMMUNITIES_IN_A = 277
 COMMUNITIES_IN_CITY = 5758
 
 TEST_KEY = b"jcw-dbt-test-key-0123456789abcdef"
+
+# importlib mode cannot import a conftest: the test modules import this name instead
+sys.modules.setdefault("jcw_dbt_fixture", sys.modules[__name__])
 
 
 def id18(region6: str, birth: str, seq: int) -> str:
@@ -593,6 +598,11 @@ def iv(wh):
 
 
 def run_dbt(args: list[str], data_dir: Path, target: Path) -> subprocess.CompletedProcess:
+    """Run dbt on data_dir's warehouse, reusing the project's parse (saves ~10 s a call)."""
+    target.mkdir(parents=True, exist_ok=True)
+    parsed = DBT_DIR / "target" / "partial_parse.msgpack"
+    if parsed.exists():
+        shutil.copy(parsed, target / parsed.name)
     env = {**os.environ, "JCW_DATA_DIR": str(data_dir), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     env.pop("JCW_WAREHOUSE_PATH", None)
     return subprocess.run(
