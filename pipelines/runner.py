@@ -114,13 +114,18 @@ class PipelineContext:
     outcome: RunOutcome
 
     def execute_job(
-        self, job_name: str, partition_key: str | None = None, tags: dict | None = None
+        self,
+        job_name: str,
+        partition_key: str | None = None,
+        asset_selection: list[dg.AssetKey] | None = None,
+        tags: dict | None = None,
     ) -> dg.ExecuteInProcessResult:
         """Run a job of the merged Definitions in-process, recorded in the instance."""
         job = self.defs.resolve_job_def(job_name)
         result = job.execute_in_process(
             instance=self.instance,
             partition_key=partition_key,
+            asset_selection=asset_selection,
             raise_on_error=False,
             # the summary says what happened; the full event log stays in the instance
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
@@ -150,33 +155,40 @@ def ensure_dagster_home(settings: Settings) -> Path:
     return home
 
 
-def pending_months(settings: Settings, files: list[landing.LandingFile]) -> tuple[list[str], bool]:
-    """Months with a file new/changed (by arrival time) or gone since its last load, and
-    whether some file no month can take has not been logged yet. Cheap: no hashing."""
+UNLOADABLE = "load_log"  # the asset that logs files no table can take
+
+
+def pending(settings: Settings, files: list[landing.LandingFile]) -> dict[str, set[str]]:
+    """Month → tables (asset names) with a file new or changed (by arrival time) or gone
+    since its last load; files no month or table can take that were not logged yet go
+    under the key ``""``. Cheap: no hashing (the assets compare content hashes)."""
     con = warehouse.connect(settings)
     try:
         schema.ensure(con)
         logged = {
-            rel: (arrived, status, current, month)
-            for rel, arrived, status, current, month in con.execute(
-                "SELECT source_file, arg_max(arrived_at, finished_at), arg_max(status, finished_at),"
-                " bool_or(is_current), strftime(arg_max(period, finished_at), '%Y-%m')"
+            row[0]: row[1:]
+            for row in con.execute(
+                "SELECT source_file, arg_max(arrived_at, finished_at), bool_or(is_current),"
+                " strftime(arg_max(period, finished_at), '%Y-%m'), arg_max(table_name, finished_at)"
                 " FROM raw.load_log GROUP BY source_file"
             ).fetchall()
         }
     finally:
         con.close()
-    months, unlogged = set(), False
+    todo: dict[str, set[str]] = {}
     present = {f.rel for f in files}
     for f in files:
         seen = logged.get(f.rel)
-        changed = seen is None or seen[0] != f.arrived_at
+        if seen is not None and seen[0] == f.arrived_at:
+            continue
         if f.problem():
-            unlogged |= changed
-        elif changed:
-            months.add(f.month)
-    months |= {v[3] for rel, v in logged.items() if v[2] and rel not in present and v[3]}
-    return sorted(months), unlogged
+            todo.setdefault(f.month or "", set()).add(UNLOADABLE)
+        else:
+            todo.setdefault(f.month, set()).add(f.table.name)
+    for rel, (_, current, month, table) in logged.items():
+        if current and rel not in present:
+            todo.setdefault(month, set()).add(table)
+    return todo
 
 
 def _collect(settings: Settings, since: datetime) -> list[FileResult]:
@@ -236,16 +248,18 @@ def run_pipeline(
     started = datetime.now()
     with warehouse.writer_lock(settings):
         files = landing.scan(settings.landing_dir)
-        todo, unlogged = pending_months(settings, files)
-        todo = [m for m in todo if _in_range(m, months)]
-        if unlogged and not todo:
-            valid = [m for m in landing.months_in(files) if _in_range(m, months)]
-            todo = valid[-1:] or [datetime.now().strftime("%Y-%m")]
-        outcome = RunOutcome(months=todo)
+        todo = {m: t for m, t in pending(settings, files).items() if _in_range(m, months)}
+        if "" in todo:  # files in no month folder: logged by any month's run
+            todo.pop("")
+            month = max(todo, default=None) or (landing.months_in(files) or [None])[-1]
+            todo.setdefault(month or datetime.now().strftime("%Y-%m"), set()).add(UNLOADABLE)
+        outcome = RunOutcome(months=sorted(todo))
         with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
             ctx = PipelineContext(settings, instance, defs, outcome)
-            for month in todo:
-                result = ctx.execute_job(INGEST_JOB, partition_key=f"{month}-01")
+            for month in outcome.months:
+                # only the tables with changes: a month's untouched tables need no step
+                keys = [dg.AssetKey(["raw", name]) for name in sorted(todo[month])]
+                result = ctx.execute_job(INGEST_JOB, f"{month}-01", asset_selection=keys)
                 if not result.success:
                     outcome.ingest_failed.append(month)
             outcome.files = _collect(settings, started)
