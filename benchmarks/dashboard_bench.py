@@ -44,36 +44,35 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _load(script: Path, timeout: float) -> tuple[float, list[str]]:
-    """One page load as a new browser session would do it: app.py, then the page."""
+def time_pages(data_dir: Path, repeats: int = 5, timeout: float = 120) -> dict:
+    """p50/p95 of each page's script run against ``data_dir``'s serving file: cold (Streamlit's
+    data cache emptied, DuckDB connections closed) and warm (cache filled).
+
+    One AppTest per page (app.py, then the page), run once first and not counted: a new
+    AppTest scans the installed packages for components on its first run, which a
+    running server does once at start-up."""
+    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=timeout)
-    at.switch_page(f"pages/{script.name}")
-    t0 = time.perf_counter()
-    at.run()
-    return time.perf_counter() - t0, [str(e.value)[:200] for e in at.exception]
-
-
-def time_pages(data_dir: Path, repeats: int = 5, timeout: float = 120) -> dict:
-    """p50/p95 of each page's load against ``data_dir``'s serving file: cold (Streamlit's
-    data cache emptied) and warm (cache filled). Each load is a new session whose script
-    thread opens its own DuckDB connection, so connections are always cold."""
-    import streamlit as st
+    from dashboards import data
 
     os.environ["JCW_DATA_DIR"] = str(data_dir)
-    scripts = page_scripts()
-    if scripts:
-        _load(scripts[0], timeout)  # imports and first-time setup are not a page's cost
     results = {}
-    for script in scripts:
+    for script in page_scripts():
+        at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=timeout)
+        at.switch_page(f"pages/{script.name}")
+        at.run()
         cold, warm, errors = [], [], []
         for _ in range(repeats):
             st.cache_data.clear()
+            for con in (getattr(data._local, "conns", None) or {}).values():
+                con.close()
+            data._local.conns = {}
             for bucket in (cold, warm):
-                seconds, errs = _load(script, timeout)
-                bucket.append(seconds)
-                errors.extend(errs)
+                t0 = time.perf_counter()
+                at.run()
+                bucket.append(time.perf_counter() - t0)
+                errors.extend(str(e.value)[:200] for e in at.exception)
         results[script.stem] = {
             "cold_p50_s": statistics.median(cold),
             "cold_p95_s": percentile(cold, 0.95),

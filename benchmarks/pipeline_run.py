@@ -15,12 +15,13 @@ from pipelines.settings import PROJECT_DIR, Settings
 
 JCW = str(PROJECT_DIR / ".venv" / "bin" / "jcw")
 
-# Dagster step key → stage of the benchmark table.
+# Dagster step key → stage of the benchmark table (first match; ingestion last because
+# other steps' keys may name a table).
 STAGE_PATTERNS = (
-    ("ingestion", re.compile("|".join(TABLES) + r"|ingest|raw")),
     ("dbt_build", re.compile(r"dbt")),
-    ("checks", re.compile(r"check|quality|gx|expect|dq")),
     ("publish", re.compile(r"publish|serving")),
+    ("checks", re.compile(r"check|quality|gx|expect|dq")),
+    ("ingestion", re.compile("|".join(TABLES) + r"|ingest|raw")),
 )
 
 
@@ -35,8 +36,9 @@ def generate(data_dir: Path, months: str, seed: int, scale: str) -> Measured:
     return run_measured(cmd, env_for(data_dir), data_dir / "generate.log", PROJECT_DIR)
 
 
-def run_pipeline(data_dir: Path) -> Measured:
-    return run_measured([JCW, "run"], env_for(data_dir), data_dir / "run.log", PROJECT_DIR)
+def run_pipeline(data_dir: Path, timeout: float | None = None) -> Measured:
+    log = data_dir / "run.log"
+    return run_measured([JCW, "run"], env_for(data_dir), log, PROJECT_DIR, timeout)
 
 
 def stage_of(step_key: str) -> str:

@@ -39,13 +39,33 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def run_measured(cmd: list[str], env: dict[str, str], log_path: Path, cwd: Path) -> Measured:
-    """Run ``cmd`` with output to ``log_path``; wall time and peak tree RSS."""
+def kill_tree(pid: int) -> None:
+    """Kill a process we started and everything it started."""
+    try:
+        proc = psutil.Process(pid)
+        members = [*proc.children(recursive=True), proc]
+    except psutil.Error:
+        return
+    for p in members:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
+
+
+def run_measured(
+    cmd: list[str], env: dict[str, str], log_path: Path, cwd: Path, timeout: float | None = None
+) -> Measured:
+    """Run ``cmd`` with output to ``log_path``; wall time and peak tree RSS. Past
+    ``timeout`` seconds the process tree is killed and the return code is -9."""
     with log_path.open("w", encoding="utf-8") as log:
         start = time.perf_counter()
         popen = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         with PeakSampler(popen.pid) as sampler:
-            returncode = popen.wait()
+            try:
+                returncode = popen.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                kill_tree(popen.pid)
+                popen.wait()
+                returncode = -9
             seconds = time.perf_counter() - start
     return Measured(seconds, sampler.peak, returncode, log_path)
 

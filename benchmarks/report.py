@@ -39,7 +39,7 @@ def _target(name: str, measured, op: str, limit: float, unit: str, note: str = "
 def targets(r: dict) -> list[dict]:
     cfg = r.get("config", {})
     city = cfg.get("scale") == "city"
-    months = cfg.get("months")
+    months = len(r.get("landing_months") or []) or cfg.get("months")
     pipe_s = _get(r, "pipeline", "seconds") if _get(r, "pipeline", "ok") else None
     stages = _get(r, "pipeline", "stages_s") or {}
     pages = _get(r, "dashboard", "pages") or {}
@@ -112,7 +112,7 @@ def render(r: dict) -> str:
         START,
         "",
         f"Run `make bench` ({r.get('started_at')} → {r.get('finished_at')}); "
-        f"scale `{cfg.get('scale')}`, months `{cfg.get('month_range')}`, "
+        f"scale `{cfg.get('scale')}`, months {', '.join(r.get('landing_months') or [])}, "
         f"seed {cfg.get('seed')}, up to {cfg.get('runs')} runs per step (medians).",
         "",
         f"Machine: {m.get('cpu_model')}, {m.get('cores')} cores, {m.get('memory_gb')} GB RAM, "
@@ -197,6 +197,9 @@ def render(r: dict) -> str:
             f"Headless Chromium: first load {_fmt(browser['first_load_s'])} s, "
             f"reload {_fmt(browser['reload_s'])} s (until 「{browser['expect_text']}」 renders).",
         ]
+    serving = _get(r, "dashboard", "serving")
+    if pages and serving:
+        lines += ["", f"Serving file timed: {serving}."]
     skipped = _get(r, "dashboard", "skipped")
     if skipped:
         lines += ["", f"Dashboard not timed: {skipped}"]
