@@ -77,6 +77,15 @@ def has_table(schema: str, table: str) -> bool:
     return bool(len(df)) and int(df.n.iloc[0]) > 0
 
 
+def columns(schema: str, table: str) -> set[str]:
+    df = q(
+        "select column_name from information_schema.columns where table_schema = ? "
+        "and table_name = ?",
+        (schema, table),
+    )
+    return set(df.column_name) if len(df) else set()
+
+
 # --- reference tables -------------------------------------------------------
 
 

@@ -59,9 +59,15 @@ loads = data.q(
     "sum(duplicates) as duplicates, sum(non_data_rows) as non_data "
     "from dq.loads where is_current or status <> 'loaded' group by all"
 )
+check_cols = data.columns("dq", "check_results")
+# rows with a region_code are a check's local findings, not separate checks
+TABLE_LEVEL = "region_code is null" if "region_code" in check_cols else "true"
+LABEL = "coalesce(check_label, check_name)" if "check_label" in check_cols else "check_name"
+REGION = "region_code" if "region_code" in check_cols else "null"
 checks = data.q(
     f"select table_name, {MONTH} as month, count(*) filter (where passed) as passed, "
-    "count(*) filter (where not passed) as failed from dq.check_results group by all"
+    f"count(*) filter (where not passed) as failed from dq.check_results "
+    f"where {TABLE_LEVEL} group by all"
 )
 checks["department"] = checks.table_name.map(department)
 checks = checks.groupby(["department", "month"], as_index=False)[["passed", "failed"]].sum()
@@ -140,17 +146,22 @@ excel.table(
     "dq_missing",
 )
 
-st.subheader(f"{fmt.month_label(p)}未通过的检查")
+st.subheader(f"{fmt.month_label(p)}未通过的检查与局部发现")
 failed = data.q(
-    f"select check_name, table_name, severity, observed, expected, failing_rows "
-    f"from dq.check_results where {MONTH} = ? and not passed order by severity, check_name",
+    f"select {LABEL} as label, check_name, table_name, {REGION} as region_code, severity, "
+    f"observed, expected, failing_rows from dq.check_results "
+    f"where {MONTH} = ? and not passed order by severity, check_name, region_code nulls first",
     (p,),
 )
 excel.table(
     pd.DataFrame(
         {
-            "检查": failed.check_name,
+            "检查": failed.label,
+            "检查代码": failed.check_name,
             "报表": failed.table_name.map(table_label),
+            "范围": failed.region_code.map(
+                lambda c: names.get(c, c) if isinstance(c, str) else "整表"
+            ),
             "级别": failed.severity.map({"blocking": "阻断", "warning": "警告"}),
             "实际": failed.observed,
             "期望": failed.expected,

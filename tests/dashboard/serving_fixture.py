@@ -300,21 +300,31 @@ def dq_rows(districts: list[str]) -> dict[str, list[tuple]]:
                 )
                 for i, (code, reason) in enumerate(reasons):
                     quarantine.append((load_id, table, source, f"{month}-01", 5 + i, code, reason))
-            for check, severity in (
-                ("rows_reconcile", "blocking"),
-                ("delivery_complete", "warning"),
+            for check, label, severity in (
+                ("file_reconciles", "文件行数核对", "blocking"),
+                ("delivery_complete", "报送完整性", "warning"),
             ):
                 failed = (
                     check == "delivery_complete" and month == LATEST and dept == "civil_affairs"
                 )
                 checks.append(
-                    (check, table, f"{month}-01", severity, not failed, "12" if failed else "13",
-                     "13", 1 if failed else 0, "run-0042", PUBLISHED_AT)
+                    (check, label, table, f"{month}-01", None, severity, not failed,
+                     "12" if failed else "13", "13", 1 if failed else 0, "run-0042", PUBLISHED_AT)
                 )  # fmt: skip
+                if failed:  # the local finding: which district is missing
+                    checks.append(
+                        (check, label, table, f"{month}-01", SHANGHE, severity, False, "0", "1",
+                         0, "run-0042", PUBLISHED_AT)
+                    )  # fmt: skip
         checks.append(
-            ("indicator_unique", None, f"{month}-01", "blocking", True, "0", "0", 0, "run-0042",
-             PUBLISHED_AT)
+            ("indicator_rows_unique", "指标行唯一", None, f"{month}-01", None, "blocking", True,
+             "0", "0", 0, "run-0042", PUBLISHED_AT)
         )  # fmt: skip
+    # 历下区's 低保家庭 file of 2025-03: 8 of 98 rows quarantined, valid-ID share 93.9 % < 95 %
+    checks.append(
+        ("valid_id_share", "身份证号有效率", "dibao_household", f"{LATEST}-01", LIXIA, "warning",
+         False, "0.939", ">= 0.95", 5, "run-0042", PUBLISHED_AT)
+    )  # fmt: skip
     return {"deliveries": deliveries, "loads": loads, "quarantine": quarantine, "checks": checks}
 
 
@@ -342,8 +352,8 @@ create table dq.loads (load_id varchar, source_file varchar, department varchar,
   error_message varchar, started_at timestamp, finished_at timestamp, is_current boolean);
 create table dq.quarantine (load_id varchar, table_name varchar, source_file varchar,
   period date, source_row integer, reason_code varchar, reason varchar);
-create table dq.check_results (check_name varchar, table_name varchar, period date,
-  severity varchar, passed boolean, observed varchar, expected varchar, failing_rows bigint,
+create table dq.check_results (check_name varchar, check_label varchar, table_name varchar,
+  period date, region_code varchar, severity varchar, passed boolean, observed varchar, expected varchar, failing_rows bigint,
   run_id varchar, checked_at timestamp);
 create table dq.publication (version varchar, published_at timestamp, run_id varchar,
   periods date[]);

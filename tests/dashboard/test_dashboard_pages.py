@@ -205,6 +205,13 @@ def test_data_quality_per_department_and_month(app, fixture_dir):
     ]
     assert set(missing[missing["状态"] == "未报送"]["区县"]) == {"商河县"}
     assert list(missing[missing["状态"] == "迟报"]["区县"]) == ["历城区"]
+    failed = frame(at, "检查代码")  # 3 table-level warnings + their 3 local findings + 1
+    assert len(failed) == 7
+    local = failed[failed["范围"] != "整表"]
+    assert sorted(zip(local["检查"], local["范围"], strict=True)) == [
+        ("报送完整性", "商河县"), ("报送完整性", "商河县"), ("报送完整性", "商河县"),
+        ("身份证号有效率", "历下区"),
+    ]  # fmt: skip
 
 
 def test_catalog_lists_every_indicator(app, fixture_dir, serving_fixture):
