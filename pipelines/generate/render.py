@@ -182,8 +182,10 @@ def render(table: Table, frame: dict, world: World, style: Style, rng, rates: di
         headers=[header_text(c, rng, rates) for c in cols],
         cells=_base_cells(table, cols, frame, world, style),
     )
-    n = r.n
+    n = len(frame["_district"])
     if n == 0:
+        for c in cols:
+            r.cells.setdefault(c.name, np.zeros(0, dtype=object))
         return r
     picker = _Picker(n, rng, rates, FAULT_FACTOR.get(table.name, 1.0))
     first = cols[0].name

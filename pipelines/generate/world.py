@@ -36,7 +36,7 @@ CITY = {
     "dibao_months": 48,
     "unemployed": 100_000,
     "unemployed_months": 8,
-    "contracts": 3_400_000,
+    "contracts": 3_000_000,
     "contract_churn": 0.09,
     "floating": 1_300_000,
     "floating_months": 30,
@@ -96,7 +96,7 @@ def build(scale: str, seed: int) -> World:
     rng = r_db
     a, x = _spans(rng, CITY["dibao_households"] * f, CITY["dibao_months"], h0, len(months), 15)
     n_hh = len(a)
-    w = prof.households * np.where(g.urban, 1.0, 5.0)
+    w = prof.households * np.where(g.urban, 1.0, 9.0)  # 低保 is mostly rural
     comm = _pick(rng, w.astype(float), n_hh)
     rural = ~g.urban[comm]
     size = np.where(
