@@ -89,15 +89,38 @@ def columns(schema: str, table: str) -> set[str]:
 # --- reference tables -------------------------------------------------------
 
 
+_CATALOG_COLUMNS = {  # column → expression when present (a missing one reads as empty)
+    "code": "code",
+    "name_zh": "name_zh",
+    "name_en": "coalesce(name_en, '')",
+    "domain": "coalesce(domain, '')",
+    "numerator": "coalesce(numerator, '')",
+    "denominator": "coalesce(denominator, '')",
+    "factor": "try_cast(factor as double)",
+    "unit": "coalesce(unit, '')",
+    "time_aggregation": "coalesce(time_aggregation, '')",
+    "applies_to": "coalesce(applies_to, 'all')",
+    "levels": "coalesce(levels, 'all')",
+    "target_op": "coalesce(target_op, '')",
+    "target_value": "try_cast(target_value as double)",
+    "target_source": "coalesce(target_source, '')",
+}
+_CATALOG_DEFAULTS = {
+    "factor": "1.0",
+    "target_value": "null::double",
+    "applies_to": "'all'",
+    "levels": "'all'",
+}
+
+
 def catalog() -> pd.DataFrame:
     """The indicator catalog, one row per indicator, in catalog order."""
-    return q(
-        "select code, name_zh, name_en, domain, numerator, coalesce(denominator, '') as denominator, "
-        "try_cast(factor as double) as factor, unit, time_aggregation, applies_to, levels, "
-        "coalesce(target_op, '') as target_op, try_cast(target_value as double) as target_value, "
-        "coalesce(target_source, '') as target_source from analytics.indicators "
-        "order by rowid"
+    present = columns("analytics", "indicators")
+    select = ", ".join(
+        f"{expr if col in present else _CATALOG_DEFAULTS.get(col, chr(39) * 2)} as {col}"
+        for col, expr in _CATALOG_COLUMNS.items()
     )
+    return q(f"select {select} from analytics.indicators order by rowid")
 
 
 @lru_cache(maxsize=4)

@@ -40,10 +40,11 @@ def _compare(cur: dict, old: dict | None, unit: str, word: str, month: str) -> s
 
 def headline(p: str) -> None:
     prev, year_ago = data.shift(p, -1), data.shift(p, -12)
-    vals = data.values(HEADLINE, (p, prev, year_ago), (CITY_CODE,))
+    codes = tuple(c for c in HEADLINE if c in set(data.catalog().code))
+    vals = data.values(codes, (p, prev, year_ago), (CITY_CODE,))
     by_key = {(r["indicator_code"], r["period"]): r for r in vals.to_dict("records")}
     cols = st.columns(4)
-    for i, code in enumerate(HEADLINE):
+    for i, code in enumerate(codes):
         ind = data.indicator(code)
         cur = by_key.get((code, p))
         with cols[i % 4], st.container(border=True):
