@@ -71,6 +71,11 @@ DERIVED: dict[str, tuple[str, set[str]]] = {
         "date_diff('day', last_day(period), approval_date)",
         {"approval_date", "period"},
     ),
+    # a blank 随迁子女数 reads as 0 in the indicators, so its in-school children count over
+    "children_in_school_excess": (
+        "children_in_school - coalesce(accompanying_children, 0)",
+        {"children_in_school", "accompanying_children"},
+    ),
     "unknown_community_code": (_unknown("community_code", "'community'"), {"community_code"}),
     "unknown_region_code": (_unknown("region_code", "'district', 'street'"), {"region_code"}),
     "unknown_district_code": (_unknown("district_code", "'district'"), {"district_code"}),
@@ -106,6 +111,12 @@ def table_specs(table: Table, today: date) -> list[Spec]:
     ]
     if table.name == "dibao_household":
         specs.append(Spec("approval_before_month_end", "between", "days_after_month_end", high=0))
+    if table.name == "floating_population":
+        specs.append(
+            Spec(
+                "children_in_school_within_children", "between", "children_in_school_excess", high=0
+            )
+        )
     specs += [
         Spec("plausible_range", "between", col, low, high)
         for col, low, high in RANGES.get(table.name, [])
@@ -115,13 +126,16 @@ def table_specs(table: Table, today: date) -> list[Spec]:
 
 INDICATOR_SPECS = [
     Spec("percentage_in_range", "between", "percentage_value", 0, 100),
+    Spec("cross_source_percentage_in_range", "between", "cross_source_percentage", 0, 100),
     Spec("coverage_in_range", "between", "coverage", 0, 1),
 ]
 INDICATOR_SQL = """
     SELECT v.indicator_code, v.value, v.coverage,
-        CASE WHEN c.unit = '%' THEN v.value END AS percentage_value
+        CASE WHEN c.unit = '%' AND c.bounded THEN v.value END AS percentage_value,
+        CASE WHEN c.unit = '%' AND NOT c.bounded THEN v.value END AS cross_source_percentage
     FROM analytics.indicator_values v
-    LEFT JOIN (SELECT DISTINCT code, unit FROM ref_catalog) c ON c.code = v.indicator_code
+    LEFT JOIN (SELECT DISTINCT code, unit, bounded FROM ref_catalog) c
+        ON c.code = v.indicator_code
     WHERE v.period = ?
 """
 

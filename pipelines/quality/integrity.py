@@ -12,7 +12,7 @@ import duckdb
 from pipelines.contract.tables import TABLES, raw_columns
 from pipelines.quality.db import columns_of, relation_exists
 from pipelines.quality.results import CheckResult
-from pipelines.settings import CATALOG_CSV
+from pipelines.settings import CATALOG_CSV, DBT_PROJECT_DIR
 
 # Relative tolerance for parent = sum of children (sums of DOUBLEs).
 SUM_TOLERANCE = 1e-6
@@ -109,9 +109,23 @@ def load_catalog(con: duckdb.DuckDBPyConnection) -> list[dict]:
     return []
 
 
+def unbounded_percentages() -> set[str]:
+    """% indicators whose denominator comes from another source (dbt var
+    ``percent_not_bounded``): delivered data may push them past 100, a finding about the
+    data (warning), not about the warehouse."""
+    import yaml
+
+    config = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return set((config.get("vars") or {}).get("percent_not_bounded") or [])
+
+
 def register_catalog(con: duckdb.DuckDBPyConnection, catalog: list[dict]) -> None:
+    """Temp table ``ref_catalog``: indicator × level it exists at, unit, and whether a
+    percentage must lie in [0, 100] (``bounded``)."""
+    unbounded = unbounded_percentages()
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE ref_catalog (code VARCHAR, level VARCHAR, unit VARCHAR)"
+        "CREATE OR REPLACE TEMP TABLE ref_catalog "
+        "(code VARCHAR, level VARCHAR, unit VARCHAR, bounded BOOLEAN)"
     )
     rows = []
     for ind in catalog:
@@ -121,9 +135,10 @@ def register_catalog(con: duckdb.DuckDBPyConnection, catalog: list[dict]) -> Non
             if levels.strip() == "all"
             else [lv.strip() for lv in levels.split(",") if lv.strip()]
         )
-        rows.extend((ind["code"], lv, ind["unit"]) for lv in names)
+        bounded = ind["code"] not in unbounded
+        rows.extend((ind["code"], lv, ind["unit"], bounded) for lv in names)
     if rows:
-        con.executemany("INSERT INTO ref_catalog VALUES (?, ?, ?)", rows)
+        con.executemany("INSERT INTO ref_catalog VALUES (?, ?, ?, ?)", rows)
 
 
 def indicator_integrity(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:

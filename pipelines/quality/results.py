@@ -22,6 +22,9 @@ CHECKS: dict[str, tuple[str, str]] = {
     "parent_equals_children_sum": ("上级区划的分子分母等于下级之和", BLOCKING),
     "percentage_in_range": ("百分比指标取值在0到100之间", BLOCKING),
     "coverage_in_range": ("覆盖率取值在0到1之间", BLOCKING),
+    # denominators from another source (常住人口, 随迁子女数…): delivered data can exceed them
+    "cross_source_percentage_in_range": ("跨来源百分比指标不超过100（分母来自其他报表）", WARNING),
+    "children_in_school_within_children": ("随迁子女在校数不超过随迁子女数", WARNING),
     "required_not_null": ("必填列无空值", WARNING),
     "region_in_hierarchy": ("社区代码属于济南市区划", WARNING),
     "valid_id_share": ("文件中有效身份证号占比达标", WARNING),

@@ -126,7 +126,18 @@ def test_indicator_integrity_failures_block(settings, wh):
         "DELETE FROM analytics.indicator_values "
         "WHERE indicator_code = 'T_STREET_PCT' AND region_level = 'city'"
     )
+    # FL_SHARE divides by 常住人口 from another table (dbt var percent_not_bounded): past
+    # 100 % it is a finding about the data, a warning
+    wh("INSERT INTO analytics.indicators VALUES ('FL_SHARE', '流动人口占比', '%', 'city')")
+    wh(
+        "INSERT INTO analytics.indicator_values VALUES ('FL_SHARE', DATE '2025-01-01', "
+        "'370100000000', 'city', 12, 10, 120, NULL, 1)"
+    )
     results = run_checks(settings, None, "r", build_docs=False)
+    warned = [r.failing_rows for r in results if r.check_name == "cross_source_percentage_in_range"]
+    assert warned == [1] and not any(
+        r.passed for r in results if r.check_name == "cross_source_percentage_in_range"
+    )
     failed = {r.check_name: r.failing_rows for r in blocking_failures(results)}
     assert failed == {
         "percentage_in_range": 1,
