@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data, fmt
-from dashboards.components import charts, common, excel
+from dashboards.components import common, excel, trends
 from dashboards.data import CITY_CODE, LEVEL_NAMES
 
 TOP_N = 5
@@ -90,13 +90,7 @@ def render(domain: str, title: str) -> None:
         max_selections=5,
         placeholder="可选，最多5个",
     )
-    trend = data.values((ind["code"],), None, (CITY_CODE, *compare))
-    trend = trend.assign(
-        月份=trend.period,
-        区域=trend.region_code.map(names),
-        值=trend.value.where(trend.coverage > 0),
-    )
-    charts.trend(trend[["月份", "区域", "值"]], ind["unit"], common.target(ind), key)
+    trends.show(ind, (CITY_CODE, *compare), key)
 
     st.subheader("排名靠前与靠后")
     levels = [lv for lv in ("district", "street", "community") if lv in common.levels_of(ind)]

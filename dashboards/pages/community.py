@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data, fmt
-from dashboards.components import charts, common, excel
+from dashboards.components import common, excel, trends
 from dashboards.data import CITY_CODE
 
 MAX_MATCHES = 200
@@ -94,10 +94,6 @@ st.subheader("月度趋势")
 ind = common.indicator_select(codes, "community_trend_indicator", default="DB_PERSONS")
 rate = ind["denominator"] != ""
 series = (code, street, district, CITY_CODE) if rate else (code,)
-trend = data.values((ind["code"],), None, series)
-trend = trend.assign(
-    月份=trend.period, 区域=trend.region_code.map(names), 值=trend.value.where(trend.coverage > 0)
-)
 if not rate:
     st.caption("计数类指标只显示本社区（与上级合计不可比）。")
-charts.trend(trend[["月份", "区域", "值"]], ind["unit"], common.target(ind), "community")
+trends.show(ind, series, "community_trend")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboards import data, fmt
-from dashboards.components import charts, common, excel
+from dashboards.components import charts, common, excel, trends
 from dashboards.data import CITY_CODE, LEVEL_NAMES
 
 KEY = "drill_region"
@@ -83,8 +83,4 @@ else:
     st.info("该区域没有下级区域的数据。")
 
 st.subheader(f"{names[region]} 的月度趋势")
-trend = data.values((ind["code"],), None, (region,))
-trend = trend.assign(
-    月份=trend.period, 区域=names[region], 值=trend.value.where(trend.coverage > 0)
-)
-charts.trend(trend[["月份", "区域", "值"]], unit, common.target(ind), f"trend_{region}")
+trends.show(ind, (region,), f"trend_{region}")

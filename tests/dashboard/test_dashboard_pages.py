@@ -97,6 +97,8 @@ def test_drilldown_breadcrumb_children_and_drill(app, fixture_dir):
     kids = frame(at, "低保人口占比（‰）")
     assert list(kids["区域"]) == ["历山路社区居民委员会", "解放桥社区居民委员会"]
     assert list(kids["低保人口占比（‰）"]) == ["5.33", "4.80"]  # 80/15,000; 120/25,000
+    at.radio(key=f"trend_{JIEFANGLU}_grain").set_value("quarter").run()
+    assert not at.exception
     at.button(key=f"crumb_{CITY}").click().run()
     assert "**当前位置：** 济南市" in [m.value for m in at.markdown]
 
@@ -251,3 +253,28 @@ def test_excel_download_keeps_chinese_headers():
     assert book.get_sheet_by_name("区县排名").to_python() == [
         ["区域", "低保人数（人）"], ["历下区", "300"], ["商河县", "未报送"],
     ]  # fmt: skip
+
+
+def test_quarterly_trend_follows_time_aggregation():
+    from dashboards.components.trends import aggregate
+
+    rows = pd.DataFrame(
+        {
+            "period": ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"],
+            "region_code": [CITY] * 6,
+            "numerator": [10.0, 20.0, 30.0, 5.0, 5.0, 5.0],
+            "denominator": [100.0, 100.0, 200.0, 50.0, 50.0, 50.0],
+            "value": [10.0, 20.0, 15.0, 10.0, 10.0, 10.0],
+            "coverage": [1.0, 1.0, 1.0, 1.0, 0.0, 1.0],  # May not delivered
+        }
+    )
+    flow = {"time_aggregation": "sum", "factor": 100.0, "denominator": "x"}
+    q = aggregate(rows, flow, "quarter").set_index("期间")["值"]
+    assert q["2025年Q1"] == pytest.approx(60 / 400 * 100)  # sums of numerator and denominator
+    assert pd.isna(q["2025年Q2"])  # a month missing: not shown too small
+    stock = {"time_aggregation": "last", "factor": 100.0, "denominator": "x"}
+    q = aggregate(rows, stock, "quarter").set_index("期间")["值"]
+    assert list(q) == [15.0, 10.0]  # March and June
+    count = {"time_aggregation": "sum", "factor": 1.0, "denominator": ""}
+    y = aggregate(rows.head(3), count, "year").set_index("期间")["值"]
+    assert y["2025年"] == 60.0
