@@ -242,15 +242,20 @@ def _describe(cfg) -> str:
     return f"{kw.get('column')} 非空"
 
 
-_REMOTE = re.compile(r"<(script|link)\b[^>]*\b(?:src|href)=\"https?://[^\"]*\"[^>]*>(?:</script>)?")
+# Anything that would load from the internet: scripts, styles, images, CSS url(…).
+_REMOTE_TAG = re.compile(
+    r"<(script|link|img)\b[^>]*\b(?:src|href)=[\"']https?://[^\"']*[\"'][^>]*>(?:</script>)?"
+)
+_REMOTE_CSS = re.compile(r"url\(\s*['\"]?https?://[^)]*\)")
 
 
 def _strip_remote_assets(docs_dir: Path) -> None:
-    """GX's pages reference CDN styles and scripts: drop them so the docs open offline
-    without reaching out (unstyled, readable)."""
+    """GX's pages reference CDN styles, scripts and logos: drop them so the docs open
+    offline without reaching out (unstyled, readable)."""
     for page in docs_dir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        page.write_text(_REMOTE.sub("", text), encoding="utf-8")
+        text = _REMOTE_CSS.sub("none", _REMOTE_TAG.sub("", text))
+        page.write_text(text, encoding="utf-8")
 
 
 def validate_warehouse(

@@ -4,6 +4,7 @@ out by hand from what the fixture holds."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import duckdb
@@ -66,6 +67,13 @@ def test_clean_fixture_has_no_blocking_failure_and_deliveries_are_right(settings
     cols = [r[0] for r in _results(settings, "DESCRIBE dq.quarantine")]
     assert "row_data" not in cols and "reason" in cols
     assert (settings.gx_docs_dir / "index.html").exists()
+    # the data docs open offline: nothing loads from the internet
+    pages = list(settings.gx_docs_dir.rglob("*.html"))
+    assert len(pages) > 3
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<(script|link|img)[^>]*(src|href)=[\"']https?://", html)
+        assert not re.search(r"url\(\s*['\"]?https?://", html)
 
 
 def test_blocking_failure_is_not_published_and_names_the_check(settings, wh):
