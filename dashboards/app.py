@@ -57,23 +57,31 @@ with st.sidebar:
         st.caption(f"数据版本 {pub.get('version', '')}  \n发布于 {published}（北京时间）")
 _stale_banner()
 
-pages = {
+# section → (script, title, icon); the first page is the default one
+PAGES = {
     "总览": [
-        _page("overview.py", "总览", ":material/dashboard:", default=True),
-        _page("drilldown.py", "四级钻取", ":material/account_tree:"),
-        _page("standards.py", "达标评估", ":material/rule:"),
+        ("overview.py", "总览", "dashboard"),
+        ("drilldown.py", "四级钻取", "account_tree"),
+        ("standards.py", "达标评估", "rule"),
     ],
     "专题": [
-        _page("topic_dibao.py", "低保", ":material/volunteer_activism:"),
-        _page("topic_employment.py", "就业", ":material/work:"),
-        _page("topic_health.py", "卫生", ":material/local_hospital:"),
-        _page("topic_floating.py", "流动人口", ":material/groups:"),
-        _page("topic_linkage.py", "跨部门联动", ":material/hub:"),
+        ("topic_dibao.py", "低保", "volunteer_activism"),
+        ("topic_employment.py", "就业", "work"),
+        ("topic_health.py", "卫生", "local_hospital"),
+        ("topic_floating.py", "流动人口", "groups"),
+        ("topic_linkage.py", "跨部门联动", "hub"),
     ],
     "档案与数据": [
-        _page("community.py", "社区档案", ":material/home_work:"),
-        _page("quality.py", "数据质量", ":material/fact_check:"),
-        _page("catalog.py", "指标说明", ":material/menu_book:"),
+        ("community.py", "社区档案", "home_work"),
+        ("quality.py", "数据质量", "fact_check"),
+        ("catalog.py", "指标说明", "menu_book"),
     ],
 }
-st.navigation(pages).run()
+nav = {
+    section: [
+        _page(script, title, f":material/{icon}:", default=script == "overview.py")
+        for script, title, icon in pages
+    ]
+    for section, pages in PAGES.items()
+}
+st.navigation(nav).run()

@@ -8,6 +8,17 @@ import sys
 from pipelines.settings import PROJECT_DIR, get_settings
 
 APP = PROJECT_DIR / "dashboards" / "app.py"
+# Debian's Chromium for headless checks of the app (tests, benchmark): no sandbox in
+# containers, and nothing that would reach the network on its own.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 
 def command(host: str = "127.0.0.1", port: int = 8501) -> list[str]:

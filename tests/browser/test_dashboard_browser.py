@@ -19,19 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from dashboards.serve import CHROMIUM, CHROMIUM_ARGS
+
 pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parents[2]
 SHOTS = PROJECT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT_MS = 30_000
 OWN_FIXTURE = "JCW_BROWSER_DATA_DIR" not in os.environ
 
@@ -112,7 +105,7 @@ def page(base_url):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         context = browser.new_context(
             viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True
         )
