@@ -46,13 +46,18 @@ def _published(con: duckdb.DuckDBPyConnection) -> list[str]:
 def _loads(con: duckdb.DuckDBPyConnection) -> list[str]:
     rows = con.execute(
         """
-        SELECT table_name, strftime(period, '%Y-%m'),
+        WITH latest AS (  -- a rejected new version leaves the old one current
+            SELECT *, row_number() OVER (
+                PARTITION BY source_file ORDER BY finished_at DESC NULLS LAST) = 1 AS is_latest
+            FROM dq.loads
+        )
+        SELECT coalesce(table_name, '未识别'), coalesce(strftime(period, '%Y-%m'), '—'),
             count(*) FILTER (WHERE status = 'loaded' AND is_current),
             sum(loaded) FILTER (WHERE status = 'loaded' AND is_current),
             sum(quarantined) FILTER (WHERE status = 'loaded' AND is_current),
             sum(duplicates) FILTER (WHERE status = 'loaded' AND is_current),
-            count(*) FILTER (WHERE status = 'rejected' AND is_current)
-        FROM dq.loads GROUP BY ALL ORDER BY 1, 2
+            count(*) FILTER (WHERE status IN ('rejected', 'unrecognized') AND is_latest)
+        FROM latest GROUP BY ALL ORDER BY 1, 2
         """
     ).fetchall()
     lines = ["已载入（表 / 月份：文件数，载入行，隔离行，重复行，拒收文件）："]
