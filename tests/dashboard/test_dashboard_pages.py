@@ -278,3 +278,36 @@ def test_quarterly_trend_follows_time_aggregation():
     count = {"time_aggregation": "sum", "factor": 1.0, "denominator": ""}
     y = aggregate(rows.head(3), count, "year").set_index("期间")["值"]
     assert y["2025年"] == 60.0
+
+
+def test_serving_file_is_only_read(app, fixture_dir):
+    current = (fixture_dir / "serving" / "current").resolve()
+    before = (current.stat().st_mtime_ns, sorted(p.name for p in current.parent.iterdir()))
+    at = app(fixture_dir)
+    for page in ("drilldown", "standards", "community", "quality"):
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception
+    after = (current.stat().st_mtime_ns, sorted(p.name for p in current.parent.iterdir()))
+    assert before == after  # no write, no WAL file
+
+
+def test_duckdb_connections_are_per_thread(monkeypatch, fixture_dir):
+    import threading
+
+    from dashboards import data
+
+    monkeypatch.setenv("JCW_DATA_DIR", str(fixture_dir))
+    ver = data.version()
+    seen = []
+
+    def grab():
+        con = data._connection(ver)
+        seen.append((con, con.execute("select count(*) from analytics.regions").fetchone()[0]))
+
+    threads = [threading.Thread(target=grab) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen[0][0] is not seen[1][0]
+    assert seen[0][1] == seen[1][1] == 1 + 13 + 3 + 6  # city, districts, streets, communities
