@@ -159,7 +159,8 @@ def _latest_per_key(df: pd.DataFrame, table: str) -> pd.DataFrame:
     df = df[df["community_code"].notna()]
     key = ["period", *KEYS[table]]
     df = df.assign(**{k: text(df[k]) for k in KEYS[table]})
-    df = df.sort_values([*key, "source_file", "row_idx"], na_position="first")
+    df = df.dropna(subset=KEYS[table])  # no key, nothing to count once
+    df = df.sort_values([*key, "source_file", "row_idx"])
     return df.drop_duplicates(key, keep="last")
 
 
