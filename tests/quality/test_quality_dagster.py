@@ -47,3 +47,35 @@ def test_check_and_publish_job(settings, wh):
         last = _last_run(settings)
         assert last["outcome"] == "blocked" and last["run_id"] == blocked.run_id
         assert "百分比指标取值在0到100之间" in last["message"]
+
+
+def test_runner_step_publishes_then_reports_nothing_new_and_failures(settings):
+    """``quality_publish_step`` as ``jcw run`` calls it after ingestion (and dbt)."""
+    from pipelines.ingest.load import FileResult
+    from pipelines.quality.step import quality_publish_step
+    from pipelines.runner import PipelineContext, RunOutcome, StepResult
+
+    merged = dg.Definitions.merge(defs)
+    loaded = FileResult("civil_affairs/2025-01/a.xlsx", "community_profile", "2025-01", "loaded")
+    rejected = FileResult("civil_affairs/2025-01/b.csv", "community_profile", "2025-01", "rejected")
+    with dg.instance_for_test() as instance:
+
+        def step(outcome: RunOutcome) -> StepResult:
+            return quality_publish_step(PipelineContext(settings, instance, merged, outcome))
+
+        published = step(RunOutcome(months=["2025-01"], files=[loaded, rejected]))
+        assert published.ok and current_version(settings)
+        last = _last_run(settings)
+        assert last["outcome"] == "published" and last["run_id"] == published.run_id
+        version = current_version(settings)
+
+        nothing = step(RunOutcome(months=[], files=[]))
+        assert nothing.ok and current_version(settings) == version
+        assert _last_run(settings)["outcome"] == "nothing_new"
+
+        earlier = RunOutcome(months=["2025-01"], files=[loaded])
+        earlier.steps.append(StepResult("dbt", ok=False, message="dbt 构建失败"))
+        failed = step(earlier)
+        assert not failed.ok and current_version(settings) == version
+        last = _last_run(settings)
+        assert last["outcome"] == "failed" and "dbt 构建失败" in last["message"]
