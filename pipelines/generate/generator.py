@@ -48,8 +48,8 @@ def _frames(world: World, table: str, month: str, first: bool, rng) -> dict | No
     raise KeyError(table)
 
 
-def _subset(frame: dict, mask: np.ndarray) -> dict:
-    return {k: v[mask] for k, v in frame.items()}
+def _subset(frame: dict, rows: slice) -> dict:
+    return {k: v[rows] for k, v in frame.items()}
 
 
 class _Progress:
@@ -97,7 +97,9 @@ def generate(
             if frame is None:
                 continue
             if tname in dl.PER_DISTRICT:
-                targets = [(d, frame["_district"] == d) for d in range(len(g.district6))]
+                # frames are sorted by district: each district's rows are one slice
+                bounds = np.searchsorted(frame["_district"], np.arange(len(g.district6) + 1))
+                targets = [(d, slice(bounds[d], bounds[d + 1])) for d in range(len(g.district6))]
             else:
                 targets = [(None, None)]
             rows_total = 0

@@ -53,9 +53,9 @@ def _join(parts: list[tuple[np.ndarray, str]], n: int, empty: str = "") -> np.nd
 
 
 def _ids(prefix: np.ndarray, middle: str, year: np.ndarray, serial: np.ndarray, width: int):
-    """Record numbers like LXQY202500001234, built column-wise."""
-    s = np.strings.add(np.strings.add(prefix, middle), year.astype(STR))
-    return np.strings.add(s, np.strings.zfill(serial.astype(STR), width)).astype(object)
+    """Record numbers like LXQY202500001234: the digits built as one integer."""
+    digits = (year.astype(np.int64) * 10**width + serial).astype(STR)
+    return np.strings.add(np.strings.add(prefix, middle), digits).astype(object)
 
 
 def _abbrev(w: World, comm: np.ndarray) -> np.ndarray:
@@ -67,8 +67,9 @@ def community_profile(w: World, month: str) -> Frame:
     g, p = w.geo, w.prof
     t = (np.datetime64(month, "M") - np.datetime64(HORIZON_START, "M")).astype(int)
     hh = np.round(p.households * (1 + 0.0006 * t)).astype(float)
-    return {
+    frame = {
         "_district": g.district,
+        "_k": np.arange(g.n),
         "community_code": g.code,
         "community_name": g.name,
         "street_name": np.array(g.street_name, dtype=object)[g.street],
@@ -90,6 +91,7 @@ def community_profile(w: World, month: str) -> Frame:
         "members_pension_insured": p.pension.astype(float),
         "members_medical_insured": p.medical.astype(float),
     }
+    return _sorted(frame, "_district", "_k")
 
 
 def centre_month_index(month: str) -> int:

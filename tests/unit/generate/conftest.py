@@ -31,6 +31,8 @@ def gb11643_check(body17: str) -> str:
 
 
 def norm(v) -> str:
+    if isinstance(v, str):
+        return v.strip() if v.isascii() else unicodedata.normalize("NFKC", v).strip()
     if v is None:
         return ""
     if isinstance(v, float):
@@ -87,9 +89,9 @@ def header_index(rows: list[list], table: Table) -> tuple[int, dict[str, int]]:
     raise AssertionError("no header row")
 
 
-def classify(rows: list[list], start: int) -> tuple[list[int], list[int], list[int]]:
-    """Row indices (0-based) below the header: data, duplicates, non-data."""
-    data, dups, non = [], [], []
+def classify(rows: list[list], start: int):
+    """Row indices (0-based) below the header: data, duplicates, non-data; normalised rows."""
+    data, dups, non, normed = [], [], [], {}
     seen = set()
     for i in range(start, len(rows)):
         cells = [norm(c) for c in rows[i]]
@@ -103,7 +105,8 @@ def classify(rows: list[list], start: int) -> tuple[list[int], list[int], list[i
         else:
             seen.add(key)
             data.append(i)
-    return data, dups, non
+            normed[i] = cells
+    return data, dups, non, normed
 
 
 # ---------------------------------------------------------------- region resolution
@@ -222,22 +225,28 @@ class Resolver:
 
 
 # ---------------------------------------------------------------- value checks
-DATE_PATTERNS = (
-    r"(\d{4})-(\d{1,2})-(\d{1,2})",
-    r"(\d{4})/(\d{1,2})/(\d{1,2})",
-    r"(\d{4})\.(\d{1,2})\.(\d{1,2})",
-    r"(\d{4})(\d{2})(\d{2})",
-    r"(\d{4})年(\d{1,2})月(\d{1,2})日",
+DATE_PATTERNS = tuple(
+    re.compile(p)
+    for p in (
+        r"(\d{4})-(\d{1,2})-(\d{1,2})",
+        r"(\d{4})/(\d{1,2})/(\d{1,2})",
+        r"(\d{4})\.(\d{1,2})\.(\d{1,2})",
+        r"(\d{4})(\d{2})(\d{2})",
+        r"(\d{4})年(\d{1,2})月(\d{1,2})日",
+    )
 )
+SERIAL = re.compile(r"\d{5}(\.0)?")
+SCI = re.compile(r"\d(\.\d+)?E\+\d+")
+DECIMAL = re.compile(r"\d+\.\d+")
 
 
 def date_ok(v) -> bool:
     if isinstance(v, (date, datetime, float, int)):
         return True
-    if re.fullmatch(r"\d{5}(\.0)?", v):
+    if SERIAL.fullmatch(v):
         return True
     for p in DATE_PATTERNS:
-        m = re.fullmatch(p, v)
+        m = p.fullmatch(v)
         if m:
             try:
                 date(*map(int, m.groups()))
@@ -261,7 +270,7 @@ def id_reason(v) -> str | None:
     if isinstance(v, float):
         return "id_excel_number"
     s = norm(v)
-    if re.fullmatch(r"\d(\.\d+)?E\+\d+", s.upper()) or re.fullmatch(r"\d+\.\d+", s):
+    if SCI.fullmatch(s.upper()) or DECIMAL.fullmatch(s):
         return "id_excel_number"
     if len(s) not in (15, 18):
         return "id_length"
@@ -297,54 +306,60 @@ class Checked:
     encoding: str | None
 
 
+def row_reason(
+    table: Table, cols: dict[str, int], raw: list, cells: list[str], resolver
+) -> str | None:
+    """The first quarantine reason of a data row, in the order of docs/interfaces.md."""
+
+    def get(name: str) -> str:
+        j = cols.get(name)
+        return cells[j] if j is not None and j < len(cells) else ""
+
+    if any(get(c) == "" for c in table.required):
+        return "required_missing"
+    if table.id_column:
+        j = cols[table.id_column]
+        reason = id_reason(raw[j] if isinstance(raw[j], float) else cells[j])
+        if reason:
+            return reason
+    if table.has_region:
+        code = get("community_code")
+        j = cols.get("community_code")
+        if j is not None and isinstance(raw[j], float):
+            code = f"{int(raw[j]):012d}"
+        parts = [get(n) for n in ("district_name", "street_name", "community_name", "address")]
+        reason = resolver.resolve(code, *parts)
+        if reason:
+            return reason
+    for kinds, bad in (
+        (("date",), "bad_date"),
+        (("int", "number", "amount"), "bad_number"),
+        (("enum",), "bad_enum"),
+    ):
+        for c in table.columns:
+            if c.kind not in kinds or c.name not in cols or get(c.name) == "":
+                continue
+            j = cols[c.name]
+            v = raw[j] if not isinstance(raw[j], str) else cells[j]
+            if c.kind == "date":
+                ok = date_ok(v)
+            elif c.kind == "enum":
+                ok = v in c.values or v == "无"
+            else:
+                ok = number_ok(v)
+            if not ok:
+                return bad
+    return None
+
+
 def check_file(path: Path, table_name: str, resolver: Resolver) -> Checked:
     table = TABLES[table_name]
     rows, enc = read_rows(path, table)
     h, cols = header_index(rows, table)
-    data, dups, non = classify(rows, h + 1)
+    data, dups, non, normed = classify(rows, h + 1)
     reasons = {}
     for i in data:
-        row = rows[i]
-
-        def cell(name, row=row):
-            j = cols.get(name)
-            return row[j] if j is not None and j < len(row) else ""
-
-        reason = None
-        if any(norm(cell(c)) == "" for c in table.required):
-            reason = "required_missing"
-        elif table.id_column and (r := id_reason(cell(table.id_column))):
-            reason = r
-        elif table.has_region:
-            parts = [
-                norm(cell(n)) for n in ("district_name", "street_name", "community_name", "address")
-            ]
-            code = cell("community_code")
-            code = f"{int(code):012d}" if isinstance(code, float) else norm(code)
-            reason = resolver.resolve(code, *parts)
-        if reason is None:
-            for kind, test, bad in (
-                ("date", date_ok, "bad_date"),
-                ("number", number_ok, "bad_number"),
-                ("enum", None, "bad_enum"),
-            ):
-                for c in table.columns:
-                    v = cell(c.name)
-                    if norm(v) == "" or c.name not in cols:
-                        continue
-                    if kind == "number" and c.kind in ("int", "number", "amount"):
-                        ok = test(v if isinstance(v, float) else norm(v))
-                    elif kind == "date" and c.kind == "date":
-                        ok = test(v if not isinstance(v, str) else norm(v))
-                    elif kind == "enum" and c.kind == "enum":
-                        ok = norm(v) in c.values or norm(v) == "无"
-                    else:
-                        continue
-                    if not ok:
-                        reason = bad
-                        break
-                if reason:
-                    break
+        reason = row_reason(table, cols, rows[i], normed[i], resolver)
         if reason:
             reasons[i + 1] = reason
     return Checked(
