@@ -106,6 +106,29 @@ PROFILES = {
     CAIHONGHU: (2000, 7, 420, False, 20000, 96000),  # all met
 }
 
+
+def _profile_indicators() -> dict[tuple[str, str], dict[str, float]]:
+    """The 居委会 indicators of the standards, consistent with ``PROFILES`` every month."""
+    out: dict[tuple[str, str], dict[str, float]] = {}
+    for month in MONTHS:
+        for code, (hh, staff, office, old, funds, allowance) in PROFILES.items():
+            values = {
+                "ORG_HH_PER_COMMUNITY": hh,
+                "ORG_SCALE_OK": 100.0 * (1500 <= hh <= 4500),
+                "ORG_STAFF_OK": 100.0 * (staff >= max(5, math.ceil(hh / 300))),
+                "ORG_OFFICE_OK": 100.0 * (office >= (150 if old else 400)),
+                "ORG_FUNDING_OK": 100.0 * (funds >= 10 * hh),
+                "ORG_ALLOWANCE_OK": 100.0 * (allowance >= WAGE),
+            }
+            if code == CAIHONGHU:  # no wage delivered: left to the filler
+                del values["ORG_ALLOWANCE_OK"]
+            for ind, v in values.items():
+                out.setdefault((ind, month), {})[code] = v
+    return out
+
+
+LEAF_VALUES.update(_profile_indicators())
+
 # Monthly tables and their departments (pipelines/contract/tables.py).
 MONTHLY_TABLES = {
     "community_profile": "civil_affairs",
