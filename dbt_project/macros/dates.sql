@@ -14,8 +14,3 @@
 {% macro one_year_before(date_expr) -%}
     cast({{ dbt.dateadd('year', -1, date_expr) }} as date)
 {%- endmacro %}
-
-{#- Whole days from date_expr to month end. -#}
-{% macro days_before_month_end(date_expr, month_end='month_end') -%}
-    {{ dbt.datediff(date_expr, month_end, 'day') }}
-{%- endmacro %}

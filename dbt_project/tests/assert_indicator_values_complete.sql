@@ -3,15 +3,13 @@
 -- every loaded month: returns the missing (indicator, period, region).
 with expected as (
     select
-        catalog.code as indicator_code,
+        indicator_catalog.code as indicator_code,
         periods.period,
         regions.region_code
-    from {{ ref('dim_indicators') }} as catalog
+    from {{ ref('dim_indicators') }} as indicator_catalog
     cross join {{ ref('int_periods') }} as periods
     cross join {{ ref('dim_regions') }} as regions
-    where
-        catalog.levels = 'all'
-        or position(',' || regions.region_level || ',' in ',' || catalog.levels || ',') > 0
+    where {{ has_level('indicator_catalog.levels', 'regions.region_level') }}
 )
 
 select expected.*

@@ -10,11 +10,12 @@ select
     iv.value,
     iv.coverage
 from {{ ref('indicator_values') }} as iv
-inner join {{ ref('dim_indicators') }} as catalog on iv.indicator_code = catalog.code
+inner join {{ ref('dim_indicators') }} as indicator_catalog
+    on iv.indicator_code = indicator_catalog.code
 where
     (
-        catalog.unit = '%'
-        and catalog.code not in {{ in_list(var('percent_not_bounded')) }}
+        indicator_catalog.unit = '%'
+        and indicator_catalog.code not in {{ in_list(var('percent_not_bounded')) }}
         and (iv.value < 0 or iv.value > 100)
     )
     or iv.coverage < 0

@@ -36,71 +36,71 @@ standards as (
     select
         community_code,
         period,
-        'space',
-        case when is_old_city then 150.0 else 400.0 end,
-        null,
-        office_area_m2,
-        'm²'
+        'space' as standard_code,
+        case when is_old_city then 150.0 else 400.0 end as required_min,
+        null as required_max,
+        office_area_m2 as actual,
+        'm²' as unit
     from with_wage
     union all
     select
         community_code,
         period,
-        'funds',
-        10.0 * households,
-        null,
-        funds_city_yuan + funds_district_yuan,
-        '元/年'
+        'funds' as standard_code,
+        10.0 * households as required_min,
+        null as required_max,
+        funds_city_yuan + funds_district_yuan as actual,
+        '元/年' as unit
     from with_wage
     union all
     select
         community_code,
         period,
-        'allowance',
-        previous_year_wage,
-        null,
-        12.0 * member_allowance_yuan,
-        '元/年'
+        'allowance' as standard_code,
+        previous_year_wage as required_min,
+        null as required_max,
+        12.0 * member_allowance_yuan as actual,
+        '元/年' as unit
     from with_wage
     union all
     select
         community_code,
         period,
-        'pension',
-        committee_members,
-        null,
-        members_pension_insured,
-        '人'
+        'pension' as standard_code,
+        committee_members as required_min,
+        null as required_max,
+        members_pension_insured as actual,
+        '人' as unit
     from with_wage
     union all
     select
         community_code,
         period,
-        'station',
-        1.0,
-        null,
-        case when has_service_station then 1.0 else 0.0 end,
-        '个'
+        'station' as standard_code,
+        1.0 as required_min,
+        null as required_max,
+        case when has_service_station then 1.0 else 0.0 end as actual,
+        '个' as unit
     from with_wage
     union all
     select
         community_code,
         period,
-        'police',
-        1.0,
-        null,
-        police_officers,
-        '人'
+        'police' as standard_code,
+        1.0 as required_min,
+        null as required_max,
+        police_officers as actual,
+        '人' as unit
     from with_wage
     union all
     select
         community_code,
         period,
-        'scale',
-        1500.0,
-        4500.0,
-        households,
-        '户'
+        'scale' as standard_code,
+        1500.0 as required_min,
+        4500.0 as required_max,
+        households as actual,
+        '户' as unit
     from with_wage
 ),
 

@@ -31,5 +31,5 @@ cross join districts
 left join loads
     on
         periods.period = loads.period
-        and (loads.district_code = districts.district_code or loads.district_code is null)
+        and (districts.district_code = loads.district_code or loads.district_code is null)
 group by periods.period, districts.district_code

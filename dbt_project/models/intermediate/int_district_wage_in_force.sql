@@ -18,8 +18,8 @@ with candidates as (
     from {{ ref('int_periods') }} as periods
     inner join {{ ref('stg_statistics__district_wage') }} as wage
         on
-            wage.delivery_period <= periods.period
-            and wage.wage_year <= periods.period_year - 1
+            periods.period >= wage.delivery_period
+            and periods.period_year - 1 >= wage.wage_year
     where wage.district_code is not null
 )
 

@@ -25,7 +25,7 @@ roster_persons as (
             case
                 when
                     roster.status = '已就业'
-                    and {{ days_before_month_end('roster.reemployment_date', 'periods.month_end') }} > 90
+                    and roster.reemployment_date < periods.day_90_before_month_end
                     then 1
                 else 0
             end
@@ -62,7 +62,12 @@ dibao as (
             as employed_in_protection,
         count(case when members.age_at_month_end >= 65 then 1 end) as elderly_members,
         count(
-            case when members.age_at_month_end >= 65 and contract_persons.person_key is not null then 1 end
+            case
+                when
+                    members.age_at_month_end >= 65
+                    and contract_persons.person_key is not null
+                    then 1
+            end
         ) as elderly_members_contracted
     from protected_members as members
     left join roster_persons
@@ -115,8 +120,17 @@ measures as (
 {% set dibao_contract = ['dibao_household', 'dibao_member', 'health_contract'] %}
 {{ indicator_rows('X_DIBAO_ABLE_EMPLOYMENT', 'able_members_known', 'able_members', dibao_roster) }}
 union all
-{{ indicator_rows('X_DIBAO_EMPLOYED_IN_PROTECTION', 'employed_in_protection', tables=dibao_roster) }}
+{{ indicator_rows(
+    'X_DIBAO_EMPLOYED_IN_PROTECTION', 'employed_in_protection', tables=dibao_roster
+) }}
 union all
-{{ indicator_rows('X_FLOATING_CONTRACT_RATE', 'contracted_registrations', 'active_registrations', ['floating_population', 'health_contract']) }}
+{{ indicator_rows(
+    'X_FLOATING_CONTRACT_RATE',
+    'contracted_registrations',
+    'active_registrations',
+    ['floating_population', 'health_contract']
+) }}
 union all
-{{ indicator_rows('X_DIBAO_ELDERLY_CONTRACT_RATE', 'elderly_members_contracted', 'elderly_members', dibao_contract) }}
+{{ indicator_rows(
+    'X_DIBAO_ELDERLY_CONTRACT_RATE', 'elderly_members_contracted', 'elderly_members', dibao_contract
+) }}

@@ -60,7 +60,9 @@ measures as (
 union all
 {{ indicator_rows('DB_PERSONS', 'protected_persons', tables=h) }}
 union all
-{{ indicator_rows('DB_RATE', 'protected_persons', 'resident_population', h + ['community_profile']) }}
+{{ indicator_rows(
+    'DB_RATE', 'protected_persons', 'resident_population', h + ['community_profile']
+) }}
 union all
 {{ indicator_rows('DB_AVG_BENEFIT', 'protected_benefit_yuan', 'protected_persons', h) }}
 union all

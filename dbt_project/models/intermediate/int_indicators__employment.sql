@@ -4,8 +4,9 @@ with roster as (
     select
         roster.*,
         periods.month_end,
-        coalesce({{ in_month('roster.reemployment_date', 'periods.period', 'periods.month_end') }}, false)
-            as reemployed_in_month
+        coalesce(
+            {{ in_month('roster.reemployment_date', 'periods.period', 'periods.month_end') }}, false
+        ) as reemployed_in_month
     from {{ ref('stg_human_resources__unemployment_roster') }} as roster
     inner join {{ ref('int_periods') }} as periods on roster.period = periods.period
 ),
@@ -57,7 +58,9 @@ measures as (
 {% set u = ['unemployment_roster'] %}
 {{ indicator_rows('EMP_REGISTERED', 'unemployed', tables=u) }}
 union all
-{{ indicator_rows('EMP_REGISTERED_RATE', 'unemployed', 'resident_population', u + ['community_profile']) }}
+{{ indicator_rows(
+    'EMP_REGISTERED_RATE', 'unemployed', 'resident_population', u + ['community_profile']
+) }}
 union all
 {{ indicator_rows('EMP_4050', 'unemployed_4050', tables=u) }}
 union all

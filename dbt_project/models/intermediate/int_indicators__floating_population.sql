@@ -54,7 +54,9 @@ measures as (
 {% set f = ['floating_population'] %}
 {{ indicator_rows('FL_REGISTERED', 'active_registrations', tables=f) }}
 union all
-{{ indicator_rows('FL_SHARE', 'active_registrations', 'resident_population', f + ['community_profile']) }}
+{{ indicator_rows(
+    'FL_SHARE', 'active_registrations', 'resident_population', f + ['community_profile']
+) }}
 union all
 {{ indicator_rows('FL_PERMIT_RATE', 'with_valid_permit', 'active_registrations', f) }}
 union all

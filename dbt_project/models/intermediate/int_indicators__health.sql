@@ -52,11 +52,17 @@ measures as (
 {% set c = ['health_contract'] %}
 {{ indicator_rows('HL_FACILITY_COVERAGE', 'has_facility', 'community', f) }}
 union all
-{{ indicator_rows('HL_GP_PER_10K', 'general_practitioners', 'resident_population', f + ['community_profile']) }}
+{{ indicator_rows(
+    'HL_GP_PER_10K', 'general_practitioners', 'resident_population', f + ['community_profile']
+) }}
 union all
-{{ indicator_rows('HL_CONTRACT_RATE', 'valid_contracts', 'resident_population', c + ['community_profile']) }}
+{{ indicator_rows(
+    'HL_CONTRACT_RATE', 'valid_contracts', 'resident_population', c + ['community_profile']
+) }}
 union all
-{{ indicator_rows('HL_ELDERLY_MANAGED', 'elderly_managed', 'population_65_plus', c + ['community_profile']) }}
+{{ indicator_rows(
+    'HL_ELDERLY_MANAGED', 'elderly_managed', 'population_65_plus', c + ['community_profile']
+) }}
 union all
 {{ indicator_rows('HL_HYPERTENSION_MGMT', 'hypertension_managed', 'hypertension', c) }}
 union all

@@ -48,6 +48,10 @@ districts as (
     where regions.region_level = 'district'
 )
 
-{{ indicator_rows('ORG_STREET_CENTER_OK', 'meets', 'counted', unit='unit_code', relation='streets') }}
+{{ indicator_rows(
+    'ORG_STREET_CENTER_OK', 'meets', 'counted', unit='unit_code', relation='streets'
+) }}
 union all
-{{ indicator_rows('ORG_DISTRICT_CENTER_OK', 'meets', 'counted', unit='unit_code', relation='districts') }}
+{{ indicator_rows(
+    'ORG_DISTRICT_CENTER_OK', 'meets', 'counted', unit='unit_code', relation='districts'
+) }}

@@ -7,7 +7,9 @@ with regions as (
 ),
 
 city as (
-    select region_code as city_code from regions where region_level = 'city'
+    select region_code as city_code
+    from regions
+    where region_level = 'city'
 ),
 
 links as (
@@ -18,23 +20,23 @@ links as (
     from regions
     union all
     select
-        region_code,
-        street_code,
-        'street'
+        region_code as unit_code,
+        street_code as ancestor_code,
+        'street' as ancestor_level
     from regions
     where region_level = 'community'
     union all
     select
-        region_code,
-        district_code,
-        'district'
+        region_code as unit_code,
+        district_code as ancestor_code,
+        'district' as ancestor_level
     from regions
     where region_level in ('community', 'street')
     union all
     select
-        regions.region_code,
-        city.city_code,
-        'city'
+        regions.region_code as unit_code,
+        city.city_code as ancestor_code,
+        'city' as ancestor_level
     from regions
     cross join city
     where regions.region_level <> 'city'

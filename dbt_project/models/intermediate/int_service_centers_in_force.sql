@@ -10,7 +10,7 @@ latest as (
         periods.period,
         max(centers.delivery_period) as delivery_period
     from {{ ref('int_periods') }} as periods
-    inner join centers on centers.delivery_period <= periods.period
+    inner join centers on periods.period >= centers.delivery_period
     group by periods.period
 )
 

@@ -1,7 +1,7 @@
 -- Every catalog indicator × loaded month × region at the indicator's levels.
 -- Unit numerators and denominators (int_indicator_units) are summed up the
 -- hierarchy over covered, applicable units only; ratios are never averaged.
-with catalog as (
+with indicator_catalog as (
     select * from {{ ref('dim_indicators') }}
 ),
 
@@ -14,16 +14,14 @@ regions as (
 
 skeleton as (
     select
-        catalog.code as indicator_code,
+        indicator_catalog.code as indicator_code,
         periods.period,
         regions.region_code,
         regions.region_level
-    from catalog
+    from indicator_catalog
     cross join {{ ref('int_periods') }} as periods
     cross join regions
-    where
-        catalog.levels = 'all'
-        or position(',' || regions.region_level || ',' in ',' || catalog.levels || ',') > 0
+    where {{ has_level('indicator_catalog.levels', 'regions.region_level') }}
 ),
 
 unit_rows as (
@@ -37,14 +35,14 @@ unit_rows as (
         units.denominator,
         -- applies_to = 居委会 restricts numerator and denominator to 居委会
         (
-            catalog.applies_to = 'all'
+            indicator_catalog.applies_to = 'all'
             or ancestors.unit_level <> 'community'
-            or ancestors.unit_community_type = catalog.applies_to
+            or ancestors.unit_community_type = indicator_catalog.applies_to
         ) as is_applicable
     from {{ ref('int_indicator_units') }} as units
     inner join {{ ref('int_region_ancestors') }} as ancestors
         on units.unit_code = ancestors.unit_code
-    inner join catalog on units.indicator_code = catalog.code
+    inner join indicator_catalog on units.indicator_code = indicator_catalog.code
 ),
 
 sums as (
@@ -68,15 +66,16 @@ valued as (
         skeleton.region_level,
         sums.numerator,
         sums.denominator,
-        catalog.target_op,
-        catalog.target_value,
+        indicator_catalog.target_op,
+        indicator_catalog.target_value,
         coalesce(sums.coverage, 0) as coverage,
         case
-            when catalog.denominator is null then sums.numerator * catalog.factor
-            else sums.numerator * catalog.factor / nullif(sums.denominator, 0)
+            when indicator_catalog.denominator is null
+                then sums.numerator * indicator_catalog.factor
+            else sums.numerator * indicator_catalog.factor / nullif(sums.denominator, 0)
         end as value
     from skeleton
-    inner join catalog on skeleton.indicator_code = catalog.code
+    inner join indicator_catalog on skeleton.indicator_code = indicator_catalog.code
     left join sums
         on
             skeleton.indicator_code = sums.indicator_code
