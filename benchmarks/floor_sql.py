@@ -51,8 +51,9 @@ create or replace table periods as
     union select distinct period, last_day(period) from health_contract;
 create or replace macro bdate(id) as
     case when length(id) = 15 then '19' || substr(id, 7, 6) else substr(id, 7, 8) end;
-create or replace macro age(id, me) as year(me) - try_cast(left(bdate(id), 4) as int)
-    - (try_cast(right(bdate(id), 4) as int) > month(me) * 100 + day(me))::int;
+create or replace macro age(id, me) as case when regexp_full_match(bdate(id), '[0-9]{8}') then
+    year(me) - cast(left(bdate(id), 4) as int)
+    - (cast(right(bdate(id), 4) as int) > month(me) * 100 + day(me))::int end;
 create or replace macro female(id) as
     try_cast(substr(id, case when length(id) = 15 then 15 else 17 end, 1) as int) % 2 = 0;
 create or replace macro in_month(d, p) as d >= p and d <= last_day(p);

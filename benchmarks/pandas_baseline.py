@@ -168,9 +168,10 @@ def _age_female(ids: pd.Series, me: pd.Series) -> tuple[pd.Series, pd.Series]:
     ids = text(ids).str.upper()
     is15 = ids.str.len() == 15
     birth = ids.str.slice(6, 14).where(~is15, "19" + ids.str.slice(6, 12))
+    birth = birth.where(birth.str.fullmatch("[0-9]{8}").fillna(False))  # else no age
     year = pd.to_numeric(birth.str.slice(0, 4), errors="coerce")
     before = me.dt.strftime("%m%d") < birth.str.slice(4, 8)
-    age = me.dt.year - year - before.fillna(False).astype(int)
+    age = (me.dt.year - year - before.fillna(False).astype(int)).where(birth.notna())
     sex_digit = ids.str.slice(16, 17).where(~is15, ids.str.slice(14, 15))
     female = pd.to_numeric(sex_digit, errors="coerce") % 2 == 0
     return age, female
