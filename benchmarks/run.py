@@ -100,6 +100,7 @@ def bench_pipeline(data_dir: Path, runs: int, timeout: float) -> dict:
                 "peak_rss_gb": m.peak_rss_bytes / 2**30,
                 "returncode": m.returncode,
                 "timed_out": m.returncode == -9,
+                "published": Settings(data_dir=data_dir).serving_current.exists(),
                 "stages_s": stages["stages_s"],
                 "ingestion_by_table": stages["ingestion_by_table"],
                 "steps": stages["steps"],
@@ -115,6 +116,7 @@ def bench_pipeline(data_dir: Path, runs: int, timeout: float) -> dict:
         "seconds": median_of(results, "seconds"),
         "peak_rss_gb": max(r["peak_rss_gb"] for r in results),
         "ok": all(r["returncode"] == 0 for r in results),
+        "published": all(r["published"] for r in results),
         "stages_s": {
             s: statistics.median([r["stages_s"][s] for r in results if s in r["stages_s"]])
             for s in stage_names
