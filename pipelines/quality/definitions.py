@@ -36,7 +36,7 @@ def _check_result(name: str, results: list[CheckResult]) -> dg.AssetCheckResult:
         passed=not failed,
         severity=(
             dg.AssetCheckSeverity.ERROR
-            if CHECKS[name][1] == BLOCKING
+            if any(r.blocking_failure for r in failed) or CHECKS[name][1] == BLOCKING
             else dg.AssetCheckSeverity.WARN
         ),
         metadata={
@@ -56,7 +56,13 @@ def _check_result(name: str, results: list[CheckResult]) -> dg.AssetCheckResult:
     kinds={"duckdb"},
     description="质量检查（great-expectations 与 DuckDB 规则）：结果写入 dq.*，阻断性检查决定能否发布",
     check_specs=[
-        dg.AssetCheckSpec(name, asset=DQ_KEY, blocking=severity == BLOCKING, description=label)
+        dg.AssetCheckSpec(
+            name,
+            asset=DQ_KEY,
+            # check_error blocks when an integrity check could not run
+            blocking=severity == BLOCKING or name == "check_error",
+            description=label,
+        )
         for name, (label, severity) in CHECKS.items()
     ],
 )

@@ -42,6 +42,8 @@ CHECKS: dict[str, tuple[str, str]] = {
     "delivery_on_time": ("各区县于次月10日前报送", WARNING),
     "community_profile_complete": ("社区基础信息覆盖区划内全部社区", WARNING),
     "mom_outlier": ("社区主要数量环比无异常（稳健Z分数）", WARNING),
+    # severity set per failure: blocking when an integrity check could not run
+    "check_error": ("检查程序正常运行", WARNING),
 }
 
 

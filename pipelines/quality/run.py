@@ -10,7 +10,7 @@ import duckdb
 
 from pipelines.quality import completeness, integrity, outliers, rules
 from pipelines.quality.db import columns_of, load_reference_regions, relation_exists
-from pipelines.quality.results import CheckResult, write_check_results
+from pipelines.quality.results import BLOCKING, WARNING, CheckResult, write_check_results
 from pipelines.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -98,14 +98,34 @@ def _run(settings, con, run_id: str, build_docs: bool) -> list[CheckResult]:
     prepare(con)
     validator = GxValidator(settings.gx_docs_dir)
     results: list[CheckResult] = []
-    results += integrity.raw_columns_present(con)
-    results += integrity.files_reconcile(con)
-    results += integrity.indicator_integrity(con)
-    results += validate_warehouse(con, validator, checked_at.date())
-    results += rules.all_rules(con)
-    results += completeness.delivery_results(con)
-    results += completeness.community_profile_results(con)
-    results += outliers.outlier_results(con)
+    # A check that cannot run is itself a finding: blocking where the group holds
+    # integrity checks (they could not be verified), else a warning.
+    for group, severity, run in (
+        ("raw_columns_present", BLOCKING, integrity.raw_columns_present),
+        ("files_reconcile", BLOCKING, integrity.files_reconcile),
+        ("indicator_integrity", BLOCKING, integrity.indicator_integrity),
+        ("expectations", BLOCKING, lambda c: validate_warehouse(c, validator, checked_at.date())),
+        ("rules", WARNING, rules.all_rules),
+        ("deliveries", WARNING, completeness.delivery_results),
+        ("community_profile", WARNING, completeness.community_profile_results),
+        ("outliers", WARNING, outliers.outlier_results),
+    ):
+        try:
+            results += run(con)
+        except Exception as exc:
+            log.exception("检查 %s 出错", group)
+            results.append(
+                CheckResult(
+                    "check_error",
+                    None,
+                    None,
+                    passed=False,
+                    observed=f"{group}：{type(exc).__name__}: {str(exc).splitlines()[0][:300]}",
+                    expected="检查正常运行",
+                    failing_rows=1,
+                    severity=severity,
+                )
+            )
     write_check_results(con, results, run_id, checked_at)
     if build_docs:
         try:

@@ -264,3 +264,23 @@ def test_month_over_month_outlier(settings, wh, fx):
         if r.check_name == "mom_outlier" and not r.passed and r.region_code
     ]
     assert flagged == [("community_profile", date(2025, 2, 1), jumped)]
+
+
+def test_a_check_that_cannot_run_is_a_finding_not_a_crash(settings, wh):
+    wh("ALTER TABLE raw.dibao_member DROP COLUMN person_key")
+    results = run_checks(settings, None, "run-broken", build_docs=False)
+    errors = [
+        (r.effective_severity, r.observed.split("：")[0])
+        for r in results
+        if r.check_name == "check_error"
+    ]
+    # the 低保 rules need person_key: they could not run (a warning); the schema check
+    # itself says the column is missing (blocking)
+    assert errors == [("warning", "rules")]
+    blocking = blocking_failures(results)
+    assert [(r.check_name, r.table_name) for r in blocking] == [
+        ("raw_columns_present", "dibao_member")
+    ]
+    assert "person_key" in blocking[0].observed
+    # the checks that could run still ran
+    assert any(r.check_name == "delivery_on_time" and not r.passed for r in results)
