@@ -83,7 +83,6 @@ class Geo:
     spellings: list[tuple[str, ...]]
     street_spellings: list[tuple[str, ...]]
     ambiguous: np.ndarray  # core occurs twice in the district
-    address_safe: np.ndarray  # an address with the street resolves to exactly it
 
     @property
     def n(self) -> int:
@@ -102,24 +101,6 @@ def geo() -> Geo:
     core_count = Counter(zip(district.tolist(), cores, strict=True))
     ambiguous = np.array([core_count[(d, k)] > 1 for d, k in zip(district, cores, strict=True)])
     spellings = [_spellings(c.name) for c in comms]
-    # Longest-match address resolution within the street: unsafe when another
-    # community of the street has a spelling that is as long and also occurs.
-    by_street: dict[int, list[int]] = {}
-    for i, c in enumerate(comms):
-        by_street.setdefault(s_index[c.street_code], []).append(i)
-    safe = np.ones(len(comms), dtype=bool)
-    for members in by_street.values():
-        for i in members:
-            for sp in spellings[i]:
-                text = sp + "1号"
-                best = max(
-                    (len(o), j)
-                    for j in members
-                    for o in spellings[j]
-                    if o in text and (j != i or o == sp)
-                )
-                if best[1] != i:
-                    safe[i] = False
     return Geo(
         district_code=np.array([d.code for d in dists], dtype=object),
         district_name=[d.name for d in dists],
@@ -137,5 +118,4 @@ def geo() -> Geo:
         spellings=spellings,
         street_spellings=[_street_spellings(s.name) for s in streets],
         ambiguous=ambiguous,
-        address_safe=safe,
     )

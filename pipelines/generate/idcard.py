@@ -39,10 +39,3 @@ def id_numbers(prefix: np.ndarray, birth_days: np.ndarray, seq: np.ndarray) -> n
         rest //= 10
     checks = CHECK_CHARS.astype(STR)[(digits @ WEIGHTS) % 11]
     return np.strings.add(body.astype(STR), checks)
-
-
-def is_valid(value: str) -> bool:
-    """Reference check for one normalised 18-character number."""
-    if len(value) != 18 or not value[:17].isdigit():
-        return False
-    return check_char(value[:17]) == value[17].upper()

@@ -18,7 +18,6 @@ from pipelines.generate.calendar import (
     age_at,
     day,
     month_end,
-    month_range,
     month_start,
     year_of,
 )
@@ -366,5 +365,3 @@ MONTHLY = {
     "health_facility": health_facility,
     "floating_population": floating_population,
 }
-
-__all__ = ["MONTHLY", "district_wage", "month_range", "service_center", "centre_month_index"]
