@@ -82,6 +82,7 @@ def generate(
     months = _check_months(list(months))
     r = resolve(rates)
     say = _Progress(progress)
+    _remove_previous(manifest_path, out_dir)
     say(f"构建{scale}规模的模拟城市（种子 {seed}）")
     world = build(scale, seed)
     seen = np.zeros(len(world.persons.birth), dtype=bool)
@@ -136,6 +137,19 @@ def generate(
     _write_pii(world, seen, id_variants, manifest_path.parent / "pii_values.txt")
     say(f"完成：{len(files)} 个文件，清单 {manifest_path}")
     return manifest
+
+
+def _remove_previous(manifest_path: Path, out_dir: Path) -> None:
+    """Delete the files an earlier run listed in its manifest (and only those), so a
+    re-run with another seed does not leave two deliveries of one table-month."""
+    if not manifest_path.exists():
+        return
+    try:
+        old = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    for f in old.get("files", []):
+        (out_dir / f["path"]).unlink(missing_ok=True)
 
 
 def _write_one(world, delivery, frame, out_dir, rng, r, seen, id_variants) -> dict:

@@ -76,3 +76,12 @@ def test_a_month_is_the_same_whichever_range_generates_it(tiny_runs, tmp_path):
     assert rosters
     for k in rosters:
         assert both[k] == alone[k], k
+
+
+def test_a_rerun_replaces_the_earlier_run_files(tmp_path):
+    landing, manifest = tmp_path / "landing", tmp_path / "g" / "m.json"
+    first = generate(landing, "tiny", ["2025-05"], 1, manifest, progress=False)
+    second = generate(landing, "tiny", ["2025-05"], 2, manifest, progress=False)
+    on_disk = sorted(p.relative_to(landing).as_posix() for p in landing.rglob("*") if p.is_file())
+    assert on_disk == sorted(f["path"] for f in second["files"])
+    assert {f["path"] for f in first["files"]} != {f["path"] for f in second["files"]}
