@@ -59,15 +59,9 @@ def _stop(procs: dict[str, subprocess.Popen]) -> None:
             p.wait()
 
 
-def run_up(settings: Settings, host: str, dagster_port: int, dashboard_port: int) -> int:
-    from pipelines.runner import ensure_dagster_home
-
-    ensure_dagster_home(settings)
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(settings.dagster_home),
-        "JCW_DATA_DIR": str(settings.data_dir),
-    }
+def supervise(commands: dict[str, list[str]], env: dict, banner: str) -> int:
+    """Start every command in its own session; return when Ctrl-C/SIGTERM arrives (0) or
+    a child exits on its own (1), stopping the others either way."""
 
     def on_term(signum, frame):
         raise KeyboardInterrupt
@@ -75,13 +69,9 @@ def run_up(settings: Settings, host: str, dagster_port: int, dashboard_port: int
     signal.signal(signal.SIGTERM, on_term)
     procs: dict[str, subprocess.Popen] = {}
     try:
-        for name, cmd in commands(host, dagster_port, dashboard_port).items():
+        for name, cmd in commands.items():
             procs[name] = subprocess.Popen(cmd, cwd=PROJECT_DIR, env=env, start_new_session=True)
-        print(
-            f"已启动：Dagster 界面 http://{host}:{dagster_port} ，"
-            f"数据看板 http://{host}:{dashboard_port} 。按 Ctrl-C 停止。",
-            flush=True,
-        )
+        print(banner, flush=True)
         while True:
             for name, p in procs.items():
                 if p.poll() is not None:
@@ -93,3 +83,20 @@ def run_up(settings: Settings, host: str, dagster_port: int, dashboard_port: int
         return 0
     finally:
         _stop(procs)
+
+
+def run_up(settings: Settings, host: str, dagster_port: int, dashboard_port: int) -> int:
+    from pipelines.runner import ensure_dagster_home
+
+    ensure_dagster_home(settings)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(settings.dagster_home),
+        "JCW_DATA_DIR": str(settings.data_dir),
+    }
+    return supervise(
+        commands(host, dagster_port, dashboard_port),
+        env,
+        f"已启动：Dagster 界面 http://{host}:{dagster_port} ，"
+        f"数据看板 http://{host}:{dashboard_port} 。按 Ctrl-C 停止。",
+    )
