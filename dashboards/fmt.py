@@ -62,16 +62,19 @@ def value(v, unit: str) -> str:
 
 
 def delta(diff, unit: str) -> str | None:
-    """A change with its sign: ``+1.2个百分点``, ``-35人``; None when unknown."""
+    """A change with its sign: ``+1.2个百分点``, ``-35人``, ``持平``; None when unknown."""
     if is_blank(diff):
         return None
     diff = float(diff)
-    sign = "+" if diff >= 0 else "-"
     if unit == "%":
-        return f"{sign}{abs(diff):.1f}个百分点"
-    if unit == "‰":
-        return f"{sign}{abs(diff):.2f}个千分点"
-    return sign + value(abs(diff), unit)
+        size = f"{abs(diff):.1f}个百分点"
+    elif unit == "‰":
+        size = f"{abs(diff):.2f}个千分点"
+    else:
+        size = value(abs(diff), unit)
+    if not any(ch in "123456789" for ch in size.split("个")[0]):
+        return "持平"  # rounds to zero at the shown precision
+    return ("+" if diff > 0 else "-") + size
 
 
 def cell(v, unit: str, coverage) -> str:

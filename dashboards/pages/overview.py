@@ -63,7 +63,7 @@ def headline(p: str) -> None:
                 fmt.number(cur["value"], ind["unit"])
                 if long_unit
                 else fmt.value(cur["value"], ind["unit"]),
-                d,
+                None if d == "持平" else d,  # an arrow for "no change" would mislead
                 delta_color="off",
             )
             partial = fmt.coverage_note(cur["coverage"])

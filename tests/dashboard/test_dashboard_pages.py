@@ -311,3 +311,11 @@ def test_duckdb_connections_are_per_thread(monkeypatch, fixture_dir):
         t.join()
     assert seen[0][0] is not seen[1][0]
     assert seen[0][1] == seen[1][1] == 1 + 13 + 3 + 6  # city, districts, streets, communities
+
+
+def test_change_that_rounds_to_zero_reads_as_unchanged():
+    from dashboards import fmt
+
+    assert fmt.delta(-0.004, "%") == "持平"  # not "-0.0个百分点"
+    assert fmt.delta(0.0, "人") == "持平"
+    assert fmt.delta(-0.006, "‰") == "-0.01个千分点"
