@@ -236,9 +236,15 @@ def render(table: Table, frame: dict, world: World, style: Style, rng, rates: di
     if key:
         numeric_key = style.code_as_number and table.column(key).kind == "code12"
         is_str = np.zeros(n, dtype=bool) if numeric_key else r.cells[key] != ""
+        # full-width letters/digits in the record number or in a number (１２３)
+        numeric = [c.name for c in cols if c.kind in NUMERIC_KINDS]
         rows = picker.pick("fullwidth", is_str, cosmetic=True)
         for i in rows:
-            r.cells[key][i] = spelling.fullwidth(r.cells[key][i])
+            targets = [key] + [
+                t for t in numeric if isinstance(r.cells[t][i], str) and r.cells[t][i]
+            ]
+            t = targets[int(rng.integers(0, len(targets)))]
+            r.cells[t][i] = spelling.fullwidth(r.cells[t][i])
         r.note("fullwidth", rows)
         rows = picker.pick("spaces", is_str, cosmetic=True)
         for i in rows:

@@ -26,7 +26,8 @@ def write_csv(path: Path, laid: Laid, encoding: str, newline: str, quote: set[in
     cols = [_quoted(body[:, j]) if j in quote else body[:, j] for j in range(body.shape[1])]
     rows = np.stack(cols, axis=1).tolist() if cols else []
     lines = [*laid.titles, ",".join(_quoted(np.array(laid.headers, dtype=object)).tolist())]
-    lines.extend(",".join(r) for r in rows)
+    # blank rows: a line of commas, or (every other one) an empty line
+    lines.extend("" if i % 2 == 0 and not any(r) else ",".join(r) for i, r in enumerate(rows))
     path.write_bytes((newline.join(lines) + newline).encode(encoding))
 
 
