@@ -140,6 +140,12 @@ def levels_of(ind: dict) -> list[str]:
     return list(data.LEVELS) if ind["levels"] == "all" else ind["levels"].split(",")
 
 
+def standard_order(codes) -> list[str]:
+    """Standards in the order of the 2007 document's list (STANDARD_LABELS), others after."""
+    known = list(STANDARD_LABELS)
+    return sorted(set(codes), key=lambda c: (known.index(c) if c in known else len(known), c))
+
+
 def standard_label(code: str) -> str:
     """A 2007 standard's Chinese name (catalog name when the code is an indicator code)."""
     if code in STANDARD_LABELS:

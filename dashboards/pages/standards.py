@@ -45,7 +45,7 @@ def shares(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     ).drop(columns=["m", "judged", "unknown"])
 
 
-order = list(dict.fromkeys(rows.standard_code))
+order = common.standard_order(rows.standard_code)
 summary = shares(rows, ["standard_code"])
 summary = summary.set_index("standard_code").loc[order].reset_index()
 summary.insert(0, "标准", summary.pop("standard_code").map(label))
@@ -65,11 +65,12 @@ with right:
     excel.table(by_s, f"{label(standard)} · 分街道 · {p}", "std_street")
 
 st.subheader("未达标社区")
-failing = rows[rows.met.eq(False)]
+failing = rows[rows.met.eq(False)].assign(rank=lambda d: d.standard_code.map(order.index))
+failing = failing.sort_values(["rank", "district_code", "street_code", "community_code"])
 f1, f2, f3 = st.columns(3)
 chosen = f1.multiselect(
     "标准",
-    list(dict.fromkeys(rows.standard_code)),
+    order,
     format_func=label,
     key="fail_std",
     placeholder="全部标准",

@@ -106,6 +106,9 @@ def test_drilldown_breadcrumb_children_and_drill(app, fixture_dir):
 def test_standards_compliance_and_gaps(app, fixture_dir):
     at = app(fixture_dir, "standards")
     summary = frame(at, "评估社区数")
+    assert list(summary["标准"]) == [  # the 2007 document's order, not the codes'
+        "社区规模（1500–4500户）", "居委会成员配备", "办公服务用房", "社区工作经费", "成员生活补贴",
+    ]  # fmt: skip
     staff = summary[summary["标准"] == "居委会成员配备"].iloc[0]
     assert (staff["达标社区数"], staff["评估社区数"], staff["达标率"]) == (3, 5, "60.0%")
     allowance = summary[summary["标准"] == "成员生活补贴"].iloc[0]  # 彩虹湖: no wage delivered
