@@ -6,6 +6,9 @@ import json
 import os
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -69,8 +72,13 @@ def generate(
     manifest_path: Path | None = None,
     progress: bool = True,
     rates: dict | None = None,
+    workers: int | None = None,
 ) -> dict:
-    """Write realistic department extracts into ``out_dir`` and return the ground-truth manifest."""
+    """Write realistic department extracts into ``out_dir`` and return the ground-truth manifest.
+
+    ``workers``: processes writing tables in parallel (default 2 at city scale, else 1);
+    the files do not depend on it.
+    """
     if scale not in SCALES:
         raise ValueError(f"未知的规模 {scale}（可用：{', '.join(SCALES)}）")
     out_dir = Path(out_dir)
@@ -84,43 +92,23 @@ def generate(
     say = _Progress(progress)
     _remove_previous(manifest_path, out_dir)
     say(f"构建{scale}规模的模拟城市（种子 {seed}）")
-    world = build(scale, seed)
-    seen = np.zeros(len(world.persons.birth), dtype=bool)
+    global _WORLD
+    _WORLD = build(scale, seed)
+    jobs = [
+        _Job(seed, mi == 0, month, ti, tname, out_dir, r, progress)
+        for mi, month in enumerate(months)
+        for ti, tname in enumerate(TABLE_ORDER)
+    ]
+    results = _run(jobs, workers if workers is not None else (2 if scale == "city" else 1))
+    seen = np.zeros(len(_WORLD.persons.birth), dtype=bool)
     id_variants: set[str] = set()
     files: list[dict] = []
     missing: list[dict] = []
-    g = world.geo
-    for mi, month in enumerate(months):
-        for ti, tname in enumerate(TABLE_ORDER):
-            table = TABLES[tname]
-            t0 = time.monotonic()
-            frame = _frames(world, tname, month, mi == 0, dl.rng_for(seed, ti, month, None))
-            if frame is None:
-                continue
-            if tname in dl.PER_DISTRICT:
-                # frames are sorted by district: each district's rows are one slice
-                bounds = np.searchsorted(frame["_district"], np.arange(len(g.district6) + 1))
-                targets = [(d, slice(bounds[d], bounds[d + 1])) for d in range(len(g.district6))]
-            else:
-                targets = [(None, None)]
-            rows_total = 0
-            for d, mask in targets:
-                rng = dl.rng_for(seed, ti, month, d)
-                delivery = dl.Delivery(
-                    table, month, d, "" if d is None else g.district_file_name[d]
-                )
-                if d is not None and rng.random() < r["missing_delivery"]:
-                    missing.append(
-                        {"table": tname, "month": month, "district_code": g.district_code[d]}
-                    )
-                    continue
-                sub = frame if mask is None else _subset(frame, mask)
-                entry = _write_one(world, delivery, sub, out_dir, rng, r, seen, id_variants)
-                files.append(entry)
-                rows_total += entry["rows_read"]
-            say(
-                f"{month} {table.label}: {len(targets)} 个文件，{rows_total:,} 行（{time.monotonic() - t0:.1f}s）"
-            )
+    for res in results:  # in job order, whichever worker finished first
+        files.extend(res.files)
+        missing.extend(res.missing)
+        seen[res.persons] = True
+        id_variants.update(res.id_variants)
     manifest = {
         "seed": seed,
         "scale": scale,
@@ -134,9 +122,90 @@ def generate(
     tmp = manifest_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, manifest_path)
-    _write_pii(world, seen, id_variants, manifest_path.parent / "pii_values.txt")
+    _write_pii(_WORLD, seen, id_variants, manifest_path.parent / "pii_values.txt")
     say(f"完成：{len(files)} 个文件，清单 {manifest_path}")
     return manifest
+
+
+# The world of the current run: set before worker processes fork, so they share it.
+_WORLD: World | None = None
+# Relative cost of the tables (rows written), to hand the big ones out first.
+_COST = {"health_contract": 10, "floating_population": 4, "unemployment_roster": 1}
+
+
+@dataclass(frozen=True)
+class _Job:
+    seed: int
+    first: bool
+    month: str
+    table_no: int
+    table: str
+    out_dir: Path
+    rates: dict
+    progress: bool
+
+
+@dataclass
+class _Result:
+    files: list[dict] = field(default_factory=list)
+    missing: list[dict] = field(default_factory=list)
+    persons: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    id_variants: set[str] = field(default_factory=set)
+
+
+def _run(jobs: list[_Job], workers: int) -> list[_Result]:
+    if workers <= 1:
+        return [_table_month(j) for j in jobs]
+    order = sorted(range(len(jobs)), key=lambda i: -_COST.get(jobs[i].table, 0))
+    out: list[_Result | None] = [None] * len(jobs)
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        futures = {pool.submit(_table_month, jobs[i]): i for i in order}
+        for fut, i in futures.items():
+            out[i] = fut.result()
+    return out  # type: ignore[return-value]
+
+
+def _table_month(job: _Job) -> _Result:
+    """All files of one table in one month (one district at a time)."""
+    world, r, g = _WORLD, job.rates, _WORLD.geo
+    table = TABLES[job.table]
+    t0 = time.monotonic()
+    res = _Result()
+    frame = _frames(
+        world, job.table, job.month, job.first, dl.rng_for(job.seed, job.table_no, job.month, None)
+    )
+    if frame is None:
+        return res
+    if job.table in dl.PER_DISTRICT:
+        # frames are sorted by district: each district's rows are one slice
+        bounds = np.searchsorted(frame["_district"], np.arange(len(g.district6) + 1))
+        targets = [(d, slice(bounds[d], bounds[d + 1])) for d in range(len(g.district6))]
+    else:
+        targets = [(None, None)]
+    persons = []
+    for d, rows in targets:
+        rng = dl.rng_for(job.seed, job.table_no, job.month, d)
+        delivery = dl.Delivery(table, job.month, d, "" if d is None else g.district_file_name[d])
+        if d is not None and rng.random() < r["missing_delivery"]:
+            res.missing.append(
+                {"table": job.table, "month": job.month, "district_code": g.district_code[d]}
+            )
+            continue
+        sub = frame if rows is None else _subset(frame, rows)
+        res.files.append(_write_one(world, delivery, sub, job.out_dir, rng, r, res.id_variants))
+        if "_person" in sub:
+            persons.append(sub["_person"])
+    if persons:
+        res.persons = np.unique(np.concatenate(persons))
+    if job.progress:
+        n = sum(f["rows_read"] for f in res.files)
+        print(
+            f"[生成] {job.month} {table.label}: {len(res.files)} 个文件，{n:,} 行"
+            f"（{time.monotonic() - t0:.1f}s）",
+            file=sys.stderr,
+            flush=True,
+        )
+    return res
 
 
 def _remove_previous(manifest_path: Path, out_dir: Path) -> None:
@@ -152,7 +221,7 @@ def _remove_previous(manifest_path: Path, out_dir: Path) -> None:
         (out_dir / f["path"]).unlink(missing_ok=True)
 
 
-def _write_one(world, delivery, frame, out_dir, rng, r, seen, id_variants) -> dict:
+def _write_one(world, delivery, frame, out_dir, rng, r, id_variants) -> dict:
     table = delivery.table
     n = len(frame["_district"])
     style = choose_style(table, n, rng, r)
@@ -173,9 +242,7 @@ def _write_one(world, delivery, frame, out_dir, rng, r, seen, id_variants) -> di
         write_csv(path, laid, style.encoding, style.newline, quote)
     ts = dl.mtime(arrived)
     os.utime(path, (ts, ts))
-    if "_person" in frame:
-        seen[frame["_person"]] = True
-        id_variants.update(rendered.id_variants)
+    id_variants.update(rendered.id_variants)
     row_of = laid.data_rows
     irregular = {
         k: sorted(int(row_of[i]) for i in v) for k, v in sorted(rendered.irregular.items())

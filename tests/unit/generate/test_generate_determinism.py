@@ -85,3 +85,18 @@ def test_a_rerun_replaces_the_earlier_run_files(tmp_path):
     on_disk = sorted(p.relative_to(landing).as_posix() for p in landing.rglob("*") if p.is_file())
     assert on_disk == sorted(f["path"] for f in second["files"])
     assert {f["path"] for f in first["files"]} != {f["path"] for f in second["files"]}
+
+
+def test_parallel_workers_write_the_same_files(tiny_runs, tmp_path):
+    generate(
+        tmp_path / "landing",
+        "tiny",
+        ["2025-03"],
+        5,
+        tmp_path / "gen" / "manifest.json",
+        progress=False,
+        workers=2,
+    )
+    assert _snapshot(tmp_path / "landing") == _snapshot(tiny_runs["a"] / "landing")
+    a = (tiny_runs["a"] / "gen" / "manifest.json").read_bytes()
+    assert (tmp_path / "gen" / "manifest.json").read_bytes() == a
