@@ -49,7 +49,7 @@ def test_check_and_publish_job(settings, wh):
         assert "百分比指标取值在0到100之间" in last["message"]
 
 
-def test_runner_step_publishes_then_reports_nothing_new_and_failures(settings):
+def test_runner_step_publishes_then_reports_nothing_new_and_failures(settings, wh):
     """``quality_publish_step`` as ``jcw run`` calls it after ingestion (and dbt)."""
     from pipelines.ingest.load import FileResult
     from pipelines.quality.step import quality_publish_step
@@ -72,6 +72,18 @@ def test_runner_step_publishes_then_reports_nothing_new_and_failures(settings):
         nothing = step(RunOutcome(months=[], files=[]))
         assert nothing.ok and current_version(settings) == version
         assert _last_run(settings)["outcome"] == "nothing_new"
+
+        # a file loaded by a run that was then killed before publishing: the next run,
+        # with nothing new in landing, still checks and publishes it
+        wh(
+            "INSERT INTO raw.load_log (load_id, table_name, period, status, is_current, "
+            "rows_read, non_data_rows, duplicates, loaded, quarantined) "
+            "VALUES ('L900', 'service_center', DATE '2025-01-01', 'loaded', true, 0, 0, 0, 0, 0)"
+        )
+        caught_up = step(RunOutcome(months=[], files=[]))
+        assert caught_up.ok and current_version(settings) != version
+        assert _last_run(settings)["outcome"] == "published"
+        version = current_version(settings)
 
         earlier = RunOutcome(months=["2025-01"], files=[loaded])
         earlier.steps.append(StepResult("dbt", ok=False, message="dbt 构建失败"))
