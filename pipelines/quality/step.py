@@ -1,7 +1,7 @@
-"""The step ``jcw run`` calls after ingestion and dbt: check, then publish or not.
+"""The steps ``jcw run`` calls after ingestion: (dbt build,) checks, then publish or not.
 
-Runs the Dagster job ``check_and_publish`` in-process (so it shows in the Dagster UI),
-and makes sure ``serving/last_run.json`` says what happened whatever the outcome.
+Each runs one Dagster job in-process (so it shows in the Dagster UI) and makes sure
+``serving/last_run.json`` says what happened whatever the outcome.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pipelines.publish import RunOutcome, current_version, write_last_run
 
 STEP_NAME = "质量检查与发布"
 JOB_NAME = "check_and_publish"
+BUILD_STEP_NAME = "构建、检查与发布"
+BUILD_JOB_NAME = "build_check_publish"
 
 
 _CURRENT_LOADS = (
@@ -48,8 +50,13 @@ def _last_run(settings) -> dict:
     return json.loads(settings.last_run_json.read_text(encoding="utf-8"))
 
 
-def quality_publish_step(ctx):
-    """A ``pipelines.runner`` downstream step (ctx: PipelineContext → StepResult)."""
+def _failed_steps(result) -> str:
+    failures = result.get_step_failure_events()
+    return "、".join(sorted({e.step_key for e in failures})) or "未知步骤"
+
+
+def _run_job(ctx, job_name: str, step_name: str):
+    """Run ``job_name`` unless the serving version is already current; record the outcome."""
     from pipelines.runner import StepResult
 
     settings, outcome = ctx.settings, ctx.outcome
@@ -60,19 +67,33 @@ def quality_publish_step(ctx):
             settings,
             RunOutcome("failed", f"{outcome.failure}；未发布，保留版本 {kept}", kept, [], rejected),
         )
-        return StepResult(STEP_NAME, ok=False, message="前序步骤失败，未发布", blocking=False)
+        return StepResult(step_name, ok=False, message="前序步骤失败，未发布", blocking=False)
     if published_is_current(settings):
         message = f"没有新数据，当前版本 {kept or '（尚无）'} 保持不变"
         write_last_run(settings, RunOutcome("nothing_new", message, kept, [], rejected))
-        return StepResult(STEP_NAME, ok=True, message=message)
-    result = ctx.execute_job(JOB_NAME)
+        return StepResult(step_name, ok=True, message=message)
+    result = ctx.execute_job(job_name)
     last = _last_run(settings)
     mine = last.get("run_id") == result.run_id
     if result.success and mine and last.get("outcome") == "published":
-        return StepResult(STEP_NAME, ok=True, message=last["message"], run_id=result.run_id)
+        return StepResult(step_name, ok=True, message=last["message"], run_id=result.run_id)
     if mine and last.get("outcome") in ("blocked", "failed"):
         message = last["message"]
-    else:
-        message = f"检查与发布运行失败（Dagster 运行 {result.run_id}），未发布，保留版本 {kept}"
+    else:  # e.g. dbt failed before the checks could run
+        message = (
+            f"运行失败的步骤：{_failed_steps(result)}（Dagster 运行 {result.run_id}），"
+            f"未发布，保留版本 {kept or '（尚无）'}"
+        )
         write_last_run(settings, RunOutcome("failed", message, kept, [], rejected), result.run_id)
-    return StepResult(STEP_NAME, ok=False, message=message, run_id=result.run_id)
+    return StepResult(step_name, ok=False, message=message, run_id=result.run_id)
+
+
+def quality_publish_step(ctx):
+    """Checks and publish (job ``check_and_publish``), for a runner whose dbt build is an
+    earlier step. A ``pipelines.runner`` downstream step: PipelineContext → StepResult."""
+    return _run_job(ctx, JOB_NAME, STEP_NAME)
+
+
+def build_check_publish_step(ctx):
+    """dbt build, checks and publish in one Dagster run (job ``build_check_publish``)."""
+    return _run_job(ctx, BUILD_JOB_NAME, BUILD_STEP_NAME)
