@@ -22,14 +22,15 @@ def resolve():
     def run(code=None, district=None, street=None, community=None, address=None):
         row = [code, district, street, community, address]
         cells = pa.table(
-            {"source_row": [1], "cls": ["data"], **{f"c{i}": [v] for i, v in enumerate(row)}},
+            {"source_row": [1], **{f"c{i}": [v] for i, v in enumerate(row)}},
             schema=pa.schema(
-                [("source_row", pa.int64()), ("cls", pa.string())]
-                + [(f"c{i}", pa.string()) for i in range(5)]
+                [("source_row", pa.int64())] + [(f"c{i}", pa.string()) for i in range(5)]
             ),
         )
-        con.register("classified_arrow", cells)
-        con.execute("CREATE OR REPLACE TEMP TABLE classified AS SELECT * FROM classified_arrow")
+        con.register("cells", cells)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE classified AS SELECT 1::BIGINT AS source_row, 'data' AS cls"
+        )
         Stager(TABLES["unemployment_roster"], COLUMNS, 5, date(2025, 1, 1)).resolve_regions(con)
         return con.execute("SELECT community_code, region_reason FROM region").fetchall()[0]
 
