@@ -211,8 +211,10 @@ def render(r: dict) -> str:
     if browser:
         lines += [
             "",
-            f"Headless Chromium: first load {_fmt(browser['first_load_s'])} s, "
-            f"reload {_fmt(browser['reload_s'])} s (until 「{browser['expect_text']}」 renders).",
+            f"Headless Chromium, until 「{browser['expect_text']}」 renders: a new user's first "
+            f"load {_fmt(browser['first_load_s'])} s, reload {_fmt(browser['reload_s'])} s "
+            f"(the server's very first session, start-up included: "
+            f"{_fmt(browser.get('server_first_load_s'))} s).",
         ]
     serving = _get(r, "dashboard", "serving")
     if pages and serving:

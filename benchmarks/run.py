@@ -7,8 +7,8 @@ Environment:
   BENCH_SCALE   city (default) or demo (a quick smoke run)
   BENCH_OUT     results JSON (default bench_out/results.json)
   BENCH_SEED    generator seed (default 2007)
-  BENCH_PARTS   comma list of parts to run (default all):
-                generate,pipeline,floor,pandas,dashboard,browser
+  BENCH_PARTS   comma list of parts to run (default all but profile):
+                generate,pipeline,floor,pandas,dashboard,browser,profile
   BENCH_LANDING use this existing landing instead of generating one (read only)
   BENCH_MD      the Markdown file whose "Benchmark" section is rewritten
                 (default BENCHMARKS.md; "-" to skip)
@@ -82,12 +82,14 @@ def median_of(runs: list[dict], key: str) -> float | None:
 def reset_data_dir(data_dir: Path) -> None:
     """Everything but landing/ and the generator's manifest goes: the next run starts fresh."""
     for child in data_dir.iterdir():
-        if child.name in ("landing", "generator") or child.suffix == ".log":
+        if child.name in ("landing", "generator", "pycache") or child.suffix == ".log":
             continue
         shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
 def bench_pipeline(data_dir: Path, runs: int, timeout: float) -> dict:
+    log("caching the bytecode of the pipeline's imports (not timed)")
+    warm_s = pipeline_run.warm_bytecode(data_dir)
     results = []
     for i in range(runs):
         reset_data_dir(data_dir)
@@ -113,6 +115,7 @@ def bench_pipeline(data_dir: Path, runs: int, timeout: float) -> dict:
     stage_names = sorted({s for r in results for s in r["stages_s"]})
     return {
         "runs": results,
+        "bytecode_warmup_s": warm_s,
         "seconds": median_of(results, "seconds"),
         "peak_rss_gb": max(r["peak_rss_gb"] for r in results),
         "ok": all(r["returncode"] == 0 for r in results),
@@ -168,6 +171,7 @@ def bench_dashboard(data_dir: Path, parts: list[str], loads: int, scale: str) ->
     from benchmarks import dashboard_bench
 
     out: dict = {"serving": "published by the pipeline in this run"}
+    server_env = pipeline_run.env_for(data_dir)  # the same bytecode cache as the pipeline
     if not Settings(data_dir=data_dir).serving_current.exists():
         if scale != "city":
             return {"skipped": "no serving/current: the pipeline did not publish"}
@@ -190,7 +194,7 @@ def bench_dashboard(data_dir: Path, parts: list[str], loads: int, scale: str) ->
         out["pages"] = dashboard_bench.time_pages(data_dir, repeats=loads)
     if "browser" in parts:
         log("dashboard in headless Chromium")
-        out["browser"] = dashboard_bench.browser_load(data_dir)
+        out["browser"] = dashboard_bench.browser_load(data_dir, env=server_env)
     return out
 
 
@@ -254,6 +258,12 @@ def main() -> int:
                 data_dir,
                 cfg["pipeline_runs"],
                 cfg["pipeline_timeout"],
+            )
+        if "profile" in parts:
+            log("pipeline under cProfile (not timed)")
+            reset_data_dir(data_dir)
+            results["profile"] = guarded(
+                results, "profile", pipeline_run.profile_pipeline, data_dir, cfg["pipeline_timeout"]
             )
         if {"dashboard", "browser"} & set(parts):
             results["dashboard"] = guarded(
