@@ -138,11 +138,16 @@ def beijing_time(ts) -> str:
     return t.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
+def months_in(periods) -> list[str]:
+    """``YYYY-MM`` of every month in a published list (DATE[] or its text)."""
+    return sorted(set(re.findall(r"\d{4}-\d{2}", str(periods or ""))))
+
+
 def period_span(periods) -> str:
-    """Published months (a list or its text) as ``2024年3月—2025年3月（共13个月）``."""
-    months = sorted(set(re.findall(r"\d{4}-\d{2}", str(periods or ""))))
+    """Published months as ``2024年3月—2025年3月``."""
+    months = months_in(periods)
     if not months:
         return NO_VALUE
     if len(months) == 1:
         return month_label(months[0])
-    return f"{month_label(months[0])}—{month_label(months[-1])}（共{len(months)}个月）"
+    return f"{month_label(months[0])}—{month_label(months[-1])}"

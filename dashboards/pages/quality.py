@@ -16,8 +16,10 @@ st.title("数据质量")
 pub = data.publication()
 run = data.last_run() or {}
 c1, c2, c3 = st.columns(3)
-c1.metric("当前发布版本", pub.get("version") or "—")
-c2.metric("发布时间（北京时间）", fmt.beijing_time(pub.get("published_at")))
+c1.metric("当前版本发布时间（北京时间）", fmt.beijing_time(pub.get("published_at")))
+c1.caption(f"版本 {pub.get('version') or '—'}")  # long names: not as a metric
+c2.metric("已发布月份", f"{len(fmt.months_in(pub.get('periods')))}个月")
+c2.caption(fmt.period_span(pub.get("periods")))
 outcome = {
     "published": "已发布",
     "nothing_new": "无新数据",
@@ -28,8 +30,7 @@ c3.metric("最近一次运行", outcome.get(run.get("outcome"), "—"))
 c3.caption(f"结束于 {fmt.beijing_time(run.get('finished_at'))}（北京时间）")
 if run.get("outcome") in ("blocked", "failed") and run.get("message"):
     st.warning(f"最近一次运行未发布：{run['message']}")
-if pub.get("periods"):
-    st.caption(f"已发布月份：{fmt.period_span(pub['periods'])}　运行编号：{pub.get('run_id', '')}")
+c2.caption(f"运行编号 {pub.get('run_id') or '—'}")
 
 
 def department(table_name) -> str:
