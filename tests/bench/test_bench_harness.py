@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from benchmarks import run as bench_run
+from benchmarks.report import write_markdown
 
 GENERATION_SECTION = "## Generation\n\nmedian of 3: 100 s (written by the generator's helper)\n"
 
@@ -22,10 +23,10 @@ def test_harness_writes_json_and_only_its_markdown_section(demo_landing, tmp_pat
     monkeypatch.setenv("BENCH_MD", str(md))
     monkeypatch.setenv("BENCH_TMP", str(tmp_path))
 
-    for _ in range(2):  # a second run replaces the section instead of adding one
-        assert bench_run.main() == 0
+    assert bench_run.main() == 0
 
     results = json.loads(out.read_text(encoding="utf-8"))
+    write_markdown(md, results)  # a second write replaces the section instead of adding one
     assert "errors" not in results, results.get("errors")
     assert results["machine"]["cores"] >= 1
     floor = results["floor"]
