@@ -10,7 +10,6 @@ import json
 
 import dagster as dg
 
-from pipelines.assets.ingest import INGEST_JOB
 from pipelines.ingest import files as landing
 from pipelines.settings import get_settings
 
@@ -23,7 +22,7 @@ def changed_months(previous: dict, current: dict) -> list[str]:
 
 
 @dg.sensor(
-    job=INGEST_JOB,
+    job_name="ingest",  # pipelines.assets.ingest.INGEST_JOB (by name: no import cycle)
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="监视 landing 目录：有新增、更新或删除的文件时，按月份启动加载",
