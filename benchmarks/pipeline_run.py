@@ -184,6 +184,34 @@ def load_log_by_table(warehouse: Path) -> dict[str, dict]:
     }
 
 
+def dbt_run_results(since: float, until: float, top: int = 10) -> dict | None:
+    """dbt's own timings of the latest ``dbt build`` written between ``since`` and ``until``
+    (epoch seconds): dagster-dbt writes run_results.json into a fresh
+    dbt_project/target/<run>/ per run (shared by every checkout user: hence the window)."""
+    import json
+
+    from pipelines.settings import DBT_PROJECT_DIR
+
+    found = [
+        p
+        for p in (DBT_PROJECT_DIR / "target").glob("*/run_results.json")
+        if since <= p.stat().st_mtime <= until
+    ]
+    if not found:
+        return None
+    path = max(found, key=lambda p: p.stat().st_mtime)
+    results = json.loads(path.read_text(encoding="utf-8"))
+    nodes = sorted(results["results"], key=lambda r: -(r.get("execution_time") or 0))
+    return {
+        "elapsed_s": results.get("elapsed_time"),
+        "nodes": len(nodes),
+        "slowest": [
+            {"node": n["unique_id"], "status": n["status"], "seconds": n["execution_time"]}
+            for n in nodes[:top]
+        ],
+    }
+
+
 def pipeline_stages(data_dir: Path) -> dict:
     settings = Settings(data_dir=data_dir)
     steps = dagster_steps(settings.dagster_home)

@@ -191,6 +191,30 @@ def render(r: dict) -> str:
                     f"| {table} | {v['files']} | {v['rows_read']} | {v['loaded']} | "
                     f"{v['quarantined']} | {_fmt(v['seconds'], 1)} |"
                 )
+    dbt = (by_table or [{}])[-1].get("dbt") if by_table else None
+    if dbt:
+        lines += [
+            "",
+            f"dbt build (last run, dbt's run_results.json): {_fmt(dbt['elapsed_s'], 1)} s for "
+            f"{dbt['nodes']} nodes; slowest:",
+            "",
+            "| node | seconds |",
+            "|---|---|",
+        ]
+        lines += [f"| {n['node']} | {_fmt(n['seconds'])} |" for n in dbt["slowest"]]
+    profile = r.get("profile") or {}
+    if profile.get("project_by_cumtime"):
+        lines += [
+            "",
+            "Profile of one more `jcw run` (cProfile, project functions by cumulative "
+            "time; the run is slower under the profiler):",
+            "",
+        ]
+        lines += ["| function | calls | cumulative s |", "|---|---|---|"]
+        lines += [
+            f"| {x['function']} | {x['calls']} | {_fmt(x['cumtime_s'], 1)} |"
+            for x in profile["project_by_cumtime"][:12]
+        ]
     agreement = _get(r, "pandas", "agreement")
     if agreement:
         lines += [

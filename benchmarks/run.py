@@ -94,6 +94,7 @@ def bench_pipeline(data_dir: Path, runs: int, timeout: float) -> dict:
     for i in range(runs):
         reset_data_dir(data_dir)
         log(f"pipeline run {i + 1}/{runs} (jcw run, killed after {timeout:.0f} s)")
+        started = time.time()
         m = pipeline_run.run_pipeline(data_dir, timeout)
         stages = pipeline_run.pipeline_stages(data_dir)
         results.append(
@@ -105,6 +106,7 @@ def bench_pipeline(data_dir: Path, runs: int, timeout: float) -> dict:
                 "published": Settings(data_dir=data_dir).serving_current.exists(),
                 "stages_s": stages["stages_s"],
                 "ingestion_by_table": stages["ingestion_by_table"],
+                "dbt": pipeline_run.dbt_run_results(started, time.time()),
                 "steps": stages["steps"],
                 "log_tail": m.tail() if m.returncode else "",
             }
