@@ -123,16 +123,16 @@ class Rendered:
 
 def _base_cells(table: Table, cols: list[Column], frame: dict, world: World, style: Style) -> dict:
     person = frame.get("_person")
+    ids = world.persons.ids(person) if person is not None else None
     cells: dict[str, np.ndarray] = {}
     for c in cols:
         if c.name in REGION_NAMES and table.has_region:
             continue
         if c.kind == "id_number":
-            cells[c.name] = world.persons.ids(person)
+            cells[c.name] = ids.copy()
         elif c.kind == "name":
             cells[c.name] = world.persons.names(person)
         elif c.name == "permit_number":
-            ids = world.persons.ids(person)
             serial = np.strings.zfill((person % 10**10).astype(STR), 10)
             own = np.strings.add("JZ3701", serial).astype(object)
             out = np.where(frame["_permit_is_id"], ids, own).astype(object)

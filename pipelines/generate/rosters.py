@@ -35,6 +35,12 @@ def _sorted(frame: Frame, *keys: str) -> Frame:
     return {k: v[order] for k, v in frame.items()}
 
 
+def _in_order(w: World, comm: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """The permutation putting rows in file order (district, community, record) — applied
+    to the index arrays first, so string columns are built already in order."""
+    return np.lexsort((k, comm, w.geo.district[comm]))
+
+
 def _bool(mask: np.ndarray) -> np.ndarray:
     return mask.astype(np.int8)
 
@@ -133,6 +139,7 @@ def _dibao_in_month(w: World, month: str) -> np.ndarray:
 def dibao_household(w: World, month: str) -> Frame:
     d, me = w.dibao, month_end(month)
     i = _dibao_in_month(w, month)
+    i = i[_in_order(w, d["community"][i], i)]
     a = d["approval"][i]
     years = (me - a) // 365
     years = np.where(d["review_overdue"][i], years - 1, years)
@@ -141,50 +148,41 @@ def dibao_household(w: World, month: str) -> Frame:
     review = np.where(review <= a, NODATE, review)
     left = d["exit"][i] <= me
     comm = d["community"][i]
-    return _sorted(
-        {
-            "_district": w.geo.district[comm],
-            "_community": comm,
-            "_person": d["head"][i],
-            "_k": i,
-            "household_id": d["id"][i],
-            "category": d["category"][i],
-            "persons": d["size"][i].astype(float),
-            "monthly_income_yuan": d["income"][i],
-            "monthly_benefit_yuan": d["benefit"][i],
-            "approval_date": a,
-            "last_review_date": review,
-            "status": np.where(left, "停保", "在保").astype(object),
-            "exit_date": np.where(left, d["exit"][i], NODATE),
-            "hardship_cause": d["cause"][i],
-        },
-        "_district",
-        "_community",
-        "_k",
-    )
+    return {
+        "_district": w.geo.district[comm],
+        "_community": comm,
+        "_person": d["head"][i],
+        "_k": i,
+        "household_id": d["id"][i],
+        "category": d["category"][i],
+        "persons": d["size"][i].astype(float),
+        "monthly_income_yuan": d["income"][i],
+        "monthly_benefit_yuan": d["benefit"][i],
+        "approval_date": a,
+        "last_review_date": review,
+        "status": np.where(left, "停保", "在保").astype(object),
+        "exit_date": np.where(left, d["exit"][i], NODATE),
+        "hardship_cause": d["cause"][i],
+    }
 
 
 def dibao_member(w: World, month: str) -> Frame:
     hh = _dibao_in_month(w, month)
     m = w.members
     i = np.where(np.isin(m["household"], hh))[0]
+    i = i[_in_order(w, w.dibao["community"][m["household"][i]], i)]
     h = m["household"][i]
     comm = w.dibao["community"][h]
-    return _sorted(
-        {
-            "_district": w.geo.district[comm],
-            "_community": comm,
-            "_person": m["person"][i],
-            "_k": i,
-            "household_id": w.dibao["id"][h],
-            "relation_to_head": m["relation"][i],
-            "able_to_work": _bool(m["able"][i]),
-            "disabled": _bool(m["disabled"][i]),
-        },
-        "_district",
-        "_community",
-        "_k",
-    )
+    return {
+        "_district": w.geo.district[comm],
+        "_community": comm,
+        "_person": m["person"][i],
+        "_k": i,
+        "household_id": w.dibao["id"][h],
+        "relation_to_head": m["relation"][i],
+        "able_to_work": _bool(m["able"][i]),
+        "disabled": _bool(m["disabled"][i]),
+    }
 
 
 def _sex(w: World, person: np.ndarray) -> np.ndarray:
@@ -195,6 +193,7 @@ def unemployment_roster(w: World, month: str) -> Frame:
     u, me = w.unemp, month_end(month)
     year_ago = add_years(np.array([me]), -1)[0]
     i = np.where((u["reg"] <= me) & ((u["close"] > me) | (u["close"] > year_ago)))[0]
+    i = i[_in_order(w, u["community"][i], i)]
     person = u["person"][i]
     open_ = u["close"][i] > me
     reemp = ~open_ & u["reemployed"][i]
@@ -223,25 +222,20 @@ def unemployment_roster(w: World, month: str) -> Frame:
     comm = u["community"][i]
     reg = u["reg"][i]
     ids = _ids(_abbrev(w, comm), "SY", year_of(reg), i, 7)
-    return _sorted(
-        {
-            "_district": w.geo.district[comm],
-            "_community": comm,
-            "_person": person,
-            "_k": i,
-            "registration_id": ids,
-            "reported_sex": _sex(w, person),
-            "registration_date": reg,
-            "difficulty_categories": cats,
-            "status": np.where(open_, "失业", np.where(reemp, "已就业", "注销")).astype(object),
-            "reemployment_date": np.where(reemp, u["close"][i], NODATE),
-            "reemployment_mode": np.where(reemp, mode, "").astype(object),
-            "in_training": _bool(u["training"][i] < np.where(difficult, 0.55, 0.3)),
-        },
-        "_district",
-        "_community",
-        "_k",
-    )
+    return {
+        "_district": w.geo.district[comm],
+        "_community": comm,
+        "_person": person,
+        "_k": i,
+        "registration_id": ids,
+        "reported_sex": _sex(w, person),
+        "registration_date": reg,
+        "difficulty_categories": cats,
+        "status": np.where(open_, "失业", np.where(reemp, "已就业", "注销")).astype(object),
+        "reemployment_date": np.where(reemp, u["close"][i], NODATE),
+        "reemployment_mode": np.where(reemp, mode, "").astype(object),
+        "in_training": _bool(u["training"][i] < np.where(difficult, 0.55, 0.3)),
+    }
 
 
 def health_contract(w: World, month: str) -> Frame:
@@ -258,6 +252,8 @@ def health_contract(w: World, month: str) -> Frame:
     cycle = np.concatenate([p[1] for p in parts])
     start = np.concatenate([p[2] for p in parts])
     expiry = np.concatenate([p[3] for p in parts])
+    order = _in_order(w, c["community"][k], k * 4 + (cycle - year + 1))
+    k, cycle, start, expiry = k[order], cycle[order], start[order], expiry[order]
     person = c["person"][k]
     comm = c["community"][k]
     u = c["u"][k]
@@ -283,24 +279,19 @@ def health_contract(w: World, month: str) -> Frame:
     month_no = int(month[5:7])
     follow = np.where(key, np.floor(month_no / 3 + u[:, 5] * 2), np.floor(u[:, 5] * 1.5))
     ids = _ids(_abbrev(w, comm), "QY", cycle, k, 8)
-    return _sorted(
-        {
-            "_district": w.geo.district[comm],
-            "_community": comm,
-            "_person": person,
-            "_k": k * 4 + (cycle - year + 1),
-            "contract_id": ids,
-            "institution": w.fac.name[w.fac.serving[comm]],
-            "contract_date": start,
-            "expiry_date": expiry,
-            "key_groups": groups,
-            "followups_this_year": follow.astype(float),
-            "is_managed": managed,
-        },
-        "_district",
-        "_community",
-        "_k",
-    )
+    return {
+        "_district": w.geo.district[comm],
+        "_community": comm,
+        "_person": person,
+        "_k": k * 4 + (cycle - year + 1),
+        "contract_id": ids,
+        "institution": w.fac.name[w.fac.serving[comm]],
+        "contract_date": start,
+        "expiry_date": expiry,
+        "key_groups": groups,
+        "followups_this_year": follow.astype(float),
+        "is_managed": managed,
+    }
 
 
 def health_facility(w: World, month: str) -> Frame:
@@ -320,6 +311,7 @@ def health_facility(w: World, month: str) -> Frame:
 def floating_population(w: World, month: str) -> Frame:
     f, me, ms = w.floating, month_end(month), month_start(month)
     i = np.where((f["reg"] <= me) & ((f["cancel"] > me) | (f["cancel"] >= ms)))[0]
+    i = i[_in_order(w, f["community"][i], i)]
     person = w.floating["person"][i]
     comm = f["community"][i]
     reg = f["reg"][i]
@@ -331,29 +323,24 @@ def floating_population(w: World, month: str) -> Frame:
     woman_15_49 = ~w.persons.male[person] & (age >= 15) & (age <= 49)
     fp = np.where(woman_15_49, f["fp"][i].astype(np.int8), -1).astype(np.int8)
     ids = _ids(_abbrev(w, comm), "LD", year_of(reg), i, 8)
-    return _sorted(
-        {
-            "_district": w.geo.district[comm],
-            "_community": comm,
-            "_person": person,
-            "_permit_is_id": has & f["permit_is_id"][i],
-            "_has_permit": has,
-            "_k": i,
-            "registration_id": ids,
-            "reported_sex": _sex(w, person),
-            "hukou_region_code": w.persons.prefix[person].astype(str).astype(object),
-            "registration_date": reg,
-            "residence_reason": f["reason"][i],
-            "permit_valid_until": valid,
-            "accompanying_children": f["children"][i].astype(float),
-            "children_in_school": f["in_school"][i].astype(float),
-            "receives_fp_service": fp,
-            "cancel_date": np.where(f["cancel"][i] <= me, f["cancel"][i], NODATE),
-        },
-        "_district",
-        "_community",
-        "_k",
-    )
+    return {
+        "_district": w.geo.district[comm],
+        "_community": comm,
+        "_person": person,
+        "_permit_is_id": has & f["permit_is_id"][i],
+        "_has_permit": has,
+        "_k": i,
+        "registration_id": ids,
+        "reported_sex": _sex(w, person),
+        "hukou_region_code": w.persons.prefix[person].astype(STR).astype(object),
+        "registration_date": reg,
+        "residence_reason": f["reason"][i],
+        "permit_valid_until": valid,
+        "accompanying_children": f["children"][i].astype(float),
+        "children_in_school": f["in_school"][i].astype(float),
+        "receives_fp_service": fp,
+        "cancel_date": np.where(f["cancel"][i] <= me, f["cancel"][i], NODATE),
+    }
 
 
 MONTHLY = {

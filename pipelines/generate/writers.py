@@ -21,13 +21,23 @@ def _quoted(col: np.ndarray) -> np.ndarray:
 
 
 def write_csv(path: Path, laid: Laid, encoding: str, newline: str, quote: set[int]) -> None:
-    """``quote``: the columns that can hold a comma (amounts written as 1,234.50)."""
+    """``quote``: the columns that can hold a comma (amounts written as 1,234.50).
+
+    Lines are built column-wise (one vectorised concatenation per column), which is
+    several times faster than joining millions of row lists.
+    """
     body = laid.body
-    cols = [_quoted(body[:, j]) if j in quote else body[:, j] for j in range(body.shape[1])]
-    rows = np.stack(cols, axis=1).tolist() if cols else []
-    lines = [*laid.titles, ",".join(_quoted(np.array(laid.headers, dtype=object)).tolist())]
-    # blank rows: a line of commas, or (every other one) an empty line
-    lines.extend("" if i % 2 == 0 and not any(r) else ",".join(r) for i, r in enumerate(rows))
+    header = ",".join(_quoted(np.array(laid.headers, dtype=object)).tolist())
+    lines: list[str] = [*laid.titles, header]
+    if body.shape[0]:
+        cols = [_quoted(body[:, j]) if j in quote else body[:, j] for j in range(body.shape[1])]
+        acc = cols[0].copy()
+        for col in cols[1:]:
+            acc = acc + "," + col
+        # blank rows: a line of commas, or (every other one) an empty line
+        blank = np.flatnonzero((body == "").all(axis=1))
+        acc[blank[::2]] = ""
+        lines.extend(acc.tolist())
     path.write_bytes((newline.join(lines) + newline).encode(encoding))
 
 
