@@ -164,6 +164,19 @@ def test_sources_are_the_ingestion_assets():
     )
 
 
+def test_lineage_reaches_the_ingestion_assets():
+    """Merged with the ingestion part, every raw source is a real (materialisable) asset."""
+    from pipelines.assets import dbt, ingest
+
+    defs = dg.Definitions.merge(ingest.defs, dbt.defs)
+    graph = defs.resolve_asset_graph()
+    indicator_values = dg.AssetKey(["analytics", "indicator_values"])
+    upstream = graph.get(indicator_values).parent_keys
+    assert dg.AssetKey(["intermediate", "int_indicator_units"]) in upstream
+    raw = {k for k in dbt.jcw_dbt_assets.dependency_keys if k.path[0] == "raw"}
+    assert all(graph.get(k).is_materializable for k in raw)
+
+
 @pytest.fixture(scope="module")
 def broken_copy(dbt_warehouse, tmp_path_factory):
     """A copy of the built warehouse with one fault per integrity test, and `dbt test` on it."""

@@ -1,3 +1,5 @@
+-- a view: materialising millions of person rows costs more than recomputing them
+{{ config(materialized='view') }}
 -- Floating-population registrations active at month end: not cancelled, or
 -- cancelled after month end (a cancellation on month end is effective).
 select

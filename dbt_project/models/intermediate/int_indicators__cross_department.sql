@@ -35,11 +35,28 @@ roster_persons as (
     group by roster.period, roster.person_key
 ),
 
-contract_persons as (
-    select distinct
+-- only the persons asked about (低保 members, floating residents): a small build side
+asked_persons as (
+    select
         period,
         person_key
-    from {{ ref('int_valid_contracts') }}
+    from protected_members
+    union
+    select
+        period,
+        person_key
+    from {{ ref('int_active_floating_registrations') }}
+),
+
+contract_persons as (
+    select distinct
+        contracts.period,
+        contracts.person_key
+    from {{ ref('int_valid_contracts') }} as contracts
+    inner join asked_persons
+        on
+            contracts.period = asked_persons.period
+            and contracts.person_key = asked_persons.person_key
 ),
 
 dibao as (

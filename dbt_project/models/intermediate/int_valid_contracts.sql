@@ -1,3 +1,5 @@
+-- a view: materialising millions of person rows costs more than recomputing them
+{{ config(materialized='view') }}
 -- Family-doctor contracts valid at month end: signed on or before month end,
 -- no expiry or expiring on or after it (a contract expiring on month end is
 -- valid).
