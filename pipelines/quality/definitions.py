@@ -4,6 +4,8 @@ schedule, and the sensors that chain a daemon-launched load into build → check
 and record failed runs in ``serving/last_run.json``.
 """
 
+from datetime import timedelta
+
 import dagster as dg
 
 from pipelines.publish import (
@@ -136,6 +138,20 @@ daily_checks = dg.ScheduleDefinition(
 )
 
 
+@dg.schedule(
+    job_name="ingest",
+    cron_schedule="0 2 11 * *",
+    execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="每月11日2:00（报送截止次日）加载上月全部报表；之后自动构建、检查、发布",
+)
+def monthly_load(context: dg.ScheduleEvaluationContext):
+    # the landing sensor loads files as they arrive; this catches anything it missed
+    first_of_month = context.scheduled_execution_time.date().replace(day=1)
+    previous = (first_of_month - timedelta(days=1)).replace(day=1)
+    return dg.RunRequest(partition_key=previous.isoformat(), tags={"jcw/trigger": "monthly"})
+
+
 def _from_jcw_run(run: dg.DagsterRun) -> bool:
     # `jcw run` executes its own steps in-process; the sensors serve daemon-launched runs
     return run.tags.get("jcw/trigger") == "jcw run"
@@ -180,6 +196,6 @@ def record_failed_run(context: dg.RunFailureSensorContext):
 defs = dg.Definitions(
     assets=[dq_check_results, publish_serving],
     jobs=[CHECK_AND_PUBLISH_JOB, BUILD_CHECK_PUBLISH_JOB],
-    schedules=[daily_checks],
+    schedules=[daily_checks, monthly_load],
     sensors=[build_after_load, record_failed_run],
 )
