@@ -152,11 +152,14 @@ def load_file(
         with tempfile.TemporaryDirectory(dir=tmp_root) as work:
             raw = read_file(f.path, table, con, Path(work))
         r.unknown_columns = raw.unknown_columns
-        con.register("cells", normalise_cells(raw.cells))
+        n_cells = raw.cells.num_columns - 1
+        cells, raw.cells = normalise_cells(raw.cells), None  # free the raw copy (memory)
+        con.register("cells", cells)
         try:
-            Stager(table, raw.columns, raw.cells.num_columns - 1, f.period).stage(con, key)
+            Stager(table, raw.columns, n_cells, f.period).stage(con, key)
         finally:
             con.unregister("cells")
+            del cells
         by_cls, reasons = _counts(con)
         r.rows_read = sum(by_cls.values())
         r.non_data_rows = by_cls.get("non_data", 0)

@@ -31,10 +31,11 @@ _UNITS = r"(元/年|元/月|元|平方米|m2|人|户|次|名|个)$"
 
 
 def number(v: str) -> str:
-    """1,234.50 / 1234.5元 / 120平方米 / plain numbers → DOUBLE."""
+    """1,234.50 / 1234.5元 / 120平方米 / plain numbers → DOUBLE (plain ones by a cast,
+    without the regexes)."""
     return (
-        f"TRY_CAST(regexp_replace(regexp_replace({v}, {q(_UNITS)}, ''), '[,¥\\s]', '', 'g') "
-        "AS DOUBLE)"
+        f"coalesce(TRY_CAST({v} AS DOUBLE), TRY_CAST(regexp_replace(regexp_replace({v}, "
+        f"{q(_UNITS)}, ''), '[,¥\\s]', '', 'g') AS DOUBLE))"
     )
 
 
