@@ -84,15 +84,20 @@ def sex(id18: str) -> str:
     return f"CASE WHEN TRY_CAST(substr({id18}, 17, 1) AS INT) % 2 = 1 THEN '男' ELSE '女' END"
 
 
-def hmac_sql(id18: str, key: bytes) -> str:
-    """HMAC-SHA256 per RFC 2104 with the pads as blob literals (the key stays in memory)."""
+def hmac_sql(id18: str) -> str:
+    """HMAC-SHA256 per RFC 2104; the key pads are the query parameters of ``hmac_params``,
+    so no key material is ever part of SQL text (or of an error message quoting it)."""
+    return "sha256($hmac_opad || unhex(sha256($hmac_ipad || encode(" + id18 + "))))"
+
+
+def hmac_params(key: bytes) -> dict[str, bytes]:
     if len(key) > 64:
         key = hashlib.sha256(key).digest()
     key = key.ljust(64, b"\0")
-    ipad = bytes(b ^ 0x36 for b in key).hex()
-    opad = bytes(b ^ 0x5C for b in key).hex()
-    inner = f"unhex(sha256(unhex('{ipad}') || encode({id18})))"
-    return f"sha256(unhex('{opad}') || {inner})"
+    return {
+        "hmac_ipad": bytes(b ^ 0x36 for b in key),
+        "hmac_opad": bytes(b ^ 0x5C for b in key),
+    }
 
 
 def load_key(path: Path) -> bytes:

@@ -235,11 +235,11 @@ class Stager:
                 out.append((name, expr))
         return out
 
-    def person_sql(self, key: bytes) -> list[str]:
+    def person_sql(self) -> list[str]:
         if not self.t.id_column:
             return []
         return [
-            f"{ids.hmac_sql('_id18', key)} AS person_key",
+            f"{ids.hmac_sql('_id18')} AS person_key",
             "year(" + ids.birth("_id18") + ") AS birth_year",
             f"{ids.age_at('_id18', self.month_end)} AS age_at_month_end",
             f"{ids.sex('_id18')} AS sex",
@@ -277,8 +277,9 @@ class Stager:
                      WHEN reason_code IS NULL THEN 'loaded' ELSE 'quarantined' END AS cls,
                 reason_code,
                 CASE WHEN reason_code IS NOT NULL THEN {self.row_data_sql()} END AS row_data,
-                {", ".join([out] + self.person_sql(key))}
-            FROM l4"""
+                {", ".join([out] + self.person_sql())}
+            FROM l4""",
+            ids.hmac_params(key) if self.t.id_column else {},
         )
         if self.t.has_region:
             con.execute("DROP TABLE region")

@@ -2,6 +2,8 @@
 reasons, typed values, and state equals landing. Expected values worked out by hand."""
 
 import datetime as dt
+import hashlib
+import hmac
 import json
 import os
 
@@ -120,6 +122,10 @@ def test_roster_counts_rows_reasons_and_values(env):
             dt.date(2025, 1, 1),
         ),
     ]
+    keys = con.execute("SELECT person_key FROM raw.unemployment_roster ORDER BY source_row")
+    assert [k for (k,) in keys.fetchall()] == [
+        hmac.new(KEY, pid.encode(), hashlib.sha256).hexdigest() for pid in (GOOD, OTHER)
+    ]  # the lowercase x of row 5 was normalised before hashing
     # no clear ID or name anywhere: the quarantine keeps non-personal columns only
     data = json.loads(con.execute("SELECT row_data FROM raw.quarantine LIMIT 1").fetchall()[0][0])
     assert "姓名" not in data and "身份证号" not in data and data["失业登记号"] == "SY003"
