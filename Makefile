@@ -39,7 +39,7 @@ test: env system-deps
 lint: env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	cd dbt_project && JCW_DATA_DIR=$$(mktemp -d) ../$(BIN)/sqlfluff lint models macros
+	cd dbt_project && JCW_DATA_DIR=$$(mktemp -d) ../$(BIN)/sqlfluff lint models macros tests
 
 fmt: env
 	$(BIN)/ruff format .
