@@ -18,6 +18,7 @@ from pathlib import Path
 from pipelines.settings import PROJECT_DIR
 
 DASHBOARDS = PROJECT_DIR / "dashboards"
+PAGE_DIRS = ("views", "pages")
 EMPTY_STATE_PAGES = {"no_data"}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -31,12 +32,17 @@ CHROMIUM_ARGS = [
 
 
 def page_scripts() -> list[Path]:
-    """The app's page scripts (dashboards/pages/*.py) but the empty-state page, by name."""
-    return sorted(
+    """The app's page scripts (dashboards/views/*.py, formerly pages/) but the empty-state
+    page, by name."""
+    scripts = sorted(
         p
-        for p in (DASHBOARDS / "pages").glob("*.py")
+        for d in PAGE_DIRS
+        for p in (DASHBOARDS / d).glob("*.py")
         if not p.name.startswith("_") and p.stem not in EMPTY_STATE_PAGES
     )
+    if not scripts:
+        raise FileNotFoundError(f"no page scripts in dashboards/{{{','.join(PAGE_DIRS)}}}")
+    return scripts
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -60,7 +66,7 @@ def time_pages(data_dir: Path, repeats: int = 5, timeout: float = 120) -> dict:
     results = {}
     for script in page_scripts():
         at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=timeout)
-        at.switch_page(f"pages/{script.name}")
+        at.switch_page(str(script.relative_to(DASHBOARDS)))
         at.run()
         cold, warm, errors = [], [], []
         for _ in range(repeats):

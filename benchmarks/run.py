@@ -172,7 +172,7 @@ def bench_pandas(landing: Path, runs: int, floor_con) -> dict:
 def bench_dashboard(data_dir: Path, parts: list[str], loads: int, scale: str) -> dict:
     from benchmarks import dashboard_bench
 
-    out: dict = {"serving": "published by the pipeline in this run"}
+    out: dict = {"serving": "serving/current as published by the pipeline"}
     server_env = pipeline_run.env_for(data_dir)  # the same bytecode cache as the pipeline
     if not Settings(data_dir=data_dir).serving_current.exists():
         if scale != "city":
