@@ -39,7 +39,7 @@ def _stale_banner() -> None:
 def _page(path: str, title: str, icon: str, default: bool = False) -> st.Page:
     # stable addresses (/drilldown, /quality, …) for links and the browser test
     url = None if default else path.removesuffix(".py")
-    return st.Page(HERE / "pages" / path, title=title, icon=icon, default=default, url_path=url)
+    return st.Page(HERE / "views" / path, title=title, icon=icon, default=default, url_path=url)
 
 
 if data.version() is None or not data.periods():

@@ -152,6 +152,16 @@ def _screenshot(page, name: str) -> None:
     page.set_viewport_size({"width": 1440, "height": 1000})
 
 
+def test_deep_link_on_a_fresh_server_runs_the_whole_app(page, base_url):
+    """The first request after start-up is a page's own address: the app's navigation,
+    month selector and banner must still be there (a ``pages/`` folder beside app.py
+    made Streamlit serve the bare page script instead)."""
+    _open(page, base_url, "quality", "数据质量")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("统计月份").wait_for(timeout=TIMEOUT_MS)
+    sidebar.get_by_text("档案与数据").wait_for(timeout=TIMEOUT_MS)
+
+
 @pytest.mark.parametrize(
     ("path", "title", "texts", "numbers"), PAGES, ids=[p[0] or "overview" for p in PAGES]
 )
@@ -172,6 +182,16 @@ def test_drill_down_by_clicking_a_district(page, base_url):
     if OWN_FIXTURE:
         page.get_by_text("4.29‰").first.wait_for(timeout=TIMEOUT_MS)
     _screenshot(page, "drilldown_lixia")
+
+
+def test_drill_down_by_clicking_a_table_row(page, base_url):
+    _open(page, base_url, "drilldown", "四级钻取")
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    grid = table.bounding_box()
+    # the grid is a canvas: click the first data row's selection box (row height 35 px)
+    page.mouse.click(grid["x"] + 15, grid["y"] + 35 + 17)
+    page.get_by_text("当前位置： 济南市 › ").first.wait_for(timeout=TIMEOUT_MS)  # one level down
 
 
 def test_excel_download_opens_with_chinese_headers(page, base_url, tmp_path):

@@ -53,7 +53,7 @@ def app(monkeypatch):
         at = AppTest.from_file(str(APP), default_timeout=30)
         at.run()
         if page:
-            at.switch_page(f"pages/{page}.py").run()
+            at.switch_page(f"views/{page}.py").run()
         assert not at.exception, [e.value for e in at.exception]
         return at
 

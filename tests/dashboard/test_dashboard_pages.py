@@ -289,7 +289,7 @@ def test_serving_file_is_only_read(app, fixture_dir):
     before = (current.stat().st_mtime_ns, sorted(p.name for p in current.parent.iterdir()))
     at = app(fixture_dir)
     for page in ("drilldown", "standards", "community", "quality"):
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception
     after = (current.stat().st_mtime_ns, sorted(p.name for p in current.parent.iterdir()))
     assert before == after  # no write, no WAL file

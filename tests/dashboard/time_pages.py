@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-PAGES = Path(__file__).resolve().parents[2] / "dashboards" / "pages"
+PAGES = Path(__file__).resolve().parents[2] / "dashboards" / "views"
 
 
 def clear_caches() -> None:
