@@ -18,7 +18,7 @@ def run(landing: Path, threads: int | None = None) -> tuple[duckdb.DuckDBPyConne
     if threads:
         con.execute(f"set threads = {threads}")
     t0 = time.perf_counter()
-    counts = read_landing(con, landing)
+    counts, skipped = read_landing(con, landing)
     t1 = time.perf_counter()
     built = compute_indicators(con)
     t2 = time.perf_counter()
@@ -27,6 +27,7 @@ def run(landing: Path, threads: int | None = None) -> tuple[duckdb.DuckDBPyConne
         "sql_s": t2 - t1,
         "total_s": t2 - t0,
         "rows_by_table": counts,
+        "files_without_header": skipped,
         **built,
     }
 

@@ -77,7 +77,7 @@ def _create_text_tables(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, f: LandingFile, tmp: Path) -> None:
+def _read_csv(con: duckdb.DuckDBPyConnection, f: LandingFile, tmp: Path) -> bool:
     encoding = csv_encoding(f.path)
     path = f.path
     if encoding == "gb18030":
@@ -87,7 +87,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, f: LandingFile, tmp: Path) -> None
     head = csv_head_lines(path, encoding)
     idx = header_index(head, f.table)
     if idx is None:
-        return
+        return False
     names = header_map(f.table)
     kept = set(kept_columns(f.table))
     selected: dict[str, int] = {}
@@ -104,12 +104,13 @@ def _read_csv(con: duckdb.DuckDBPyConnection, f: LandingFile, tmp: Path) -> None
         "quote='\"', escape='\"', null_padding=true, strict_mode=false, ignore_errors=true)",
         [f.period, str(f.path), str(path)],
     )
+    return True
 
 
-def _read_xlsx(con: duckdb.DuckDBPyConnection, f: LandingFile) -> None:
+def _read_xlsx(con: duckdb.DuckDBPyConnection, f: LandingFile) -> bool:
     read = xlsx_columns(f.path, f.table)
     if read is None:
-        return
+        return False
     columns, _ = read
     kept = set(kept_columns(f.table))
     data = {k: v for k, v in columns.items() if k in kept}
@@ -125,6 +126,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, f: LandingFile) -> None:
     con.register("xlsx_batch", batch)
     con.execute(f"insert into txt_{f.table.name} by name select * from xlsx_batch")
     con.unregister("xlsx_batch")
+    return True
 
 
 def _typed_select(table: Table) -> str:
@@ -150,17 +152,17 @@ def _keep_filter(table: Table) -> str:
     return ""
 
 
-def read_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> dict[str, int]:
+def read_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> tuple[dict[str, int], int]:
     """Load every recognised landing file into typed tables named after the contract's
-    tables; return the row count of each."""
+    tables; return the row count of each, and how many files had no header row found
+    (not read)."""
     con.execute(MACROS)
     _create_text_tables(con)
+    skipped = 0
     with tempfile.TemporaryDirectory(prefix="floor-") as tmp:
         for f in landing_files(landing):
-            if f.fmt == "csv":
-                _read_csv(con, f, Path(tmp))
-            else:
-                _read_xlsx(con, f)
+            read = _read_csv(con, f, Path(tmp)) if f.fmt == "csv" else _read_xlsx(con, f)
+            skipped += not read
     counts = {}
     for table in TABLES.values():
         con.execute(
@@ -169,4 +171,4 @@ def read_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> dict[str, int
         )
         con.execute(f"drop table txt_{table.name}")
         counts[table.name] = con.execute(f"select count(*) from {table.name}").fetchall()[0][0]
-    return counts
+    return counts, skipped

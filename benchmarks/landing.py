@@ -121,7 +121,9 @@ def xlsx_columns(path: Path, table: Table) -> tuple[dict[str, list[str | None]],
     The sheet named after one of the table's keywords, else the first."""
     wb = CalamineWorkbook.from_path(str(path))
     names = wb.sheet_names
-    sheet_name = next((n for n in names if n in table.keywords), names[0])
+    sheet_name = next(
+        (n for n in names if any(kw in normalise_header(n) for kw in table.keywords)), names[0]
+    )
     rows = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
     head = [[cell_text(v) or "" for v in r] for r in rows[:HEADER_SCAN_ROWS]]
     idx = header_index(head, table)

@@ -215,6 +215,9 @@ def render(r: dict) -> str:
             f"| {x['function']} | {x['calls']} | {_fmt(x['cumtime_s'], 1)} |"
             for x in profile["project_by_cumtime"][:12]
         ]
+    skipped = _get(r, "floor", "files_without_header")
+    if skipped:
+        lines += ["", f"The floor found no header row in {skipped} files (not read)."]
     agreement = _get(r, "pandas", "agreement")
     if agreement:
         lines += [

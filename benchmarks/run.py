@@ -144,6 +144,7 @@ def bench_floor(landing: Path, runs: int) -> tuple[dict, object]:
     summary.update(
         runs=timings,
         rows_by_table=timings[-1]["rows_by_table"],
+        files_without_header=timings[-1]["files_without_header"],
         indicators=timings[-1]["indicators"],
     )
     return summary, con

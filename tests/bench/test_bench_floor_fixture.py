@@ -221,6 +221,7 @@ def test_floor_drops_rows_without_a_code_and_reads_every_table(results):
     assert rows["community_profile"] == 2  # the totals row has no code
     assert rows["floating_population"] == 3
     assert timings["indicators"] == 45
+    assert timings["files_without_header"] == 0
 
 
 def test_pandas_agrees_with_floor(results):

@@ -33,6 +33,7 @@ def test_harness_writes_json_and_only_its_markdown_section(demo_landing, tmp_pat
     for table in ("community_profile", "dibao_household", "floating_population"):
         assert floor["rows_by_table"][table] > 0, table
     assert floor["indicators"] == 45
+    assert floor["files_without_header"] == 0
     agreement = results["pandas"]["agreement"]
     # 13 indicators × every region of the hierarchy × the demo's months
     months = len(demo_landing["manifest"]["months"])
