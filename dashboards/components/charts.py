@@ -58,7 +58,7 @@ def trend(df: pd.DataFrame, unit: str, target: float | None, key: str) -> None:
         .mark_line(point=True)
         .encode(
             x=alt.X("月份:O", title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("值:Q", title=unit, scale=alt.Scale(zero=False)),
+            y=alt.Y("值:Q", title=unit, scale=alt.Scale(zero=False), axis=alt.Axis(format=",.2~f")),
             color=alt.Color("区域:N", title=None, legend=alt.Legend(orient="bottom")),
             tooltip=["区域:N", "月份:O", alt.Tooltip("值:Q", format=",.2f", title=unit)],
         )
