@@ -11,7 +11,7 @@ import dagster as dg
 from pipelines.contract.tables import TABLES, Table
 from pipelines.ingest import files as landing
 from pipelines.ingest.ids import load_key
-from pipelines.ingest.load import FileResult, load_table_month, log_unloadable
+from pipelines.ingest.load import FileResult, load_table_month, log_unloadable, unreconciled
 from pipelines.resources import WarehouseResource
 
 GROUP = "ingestion"
@@ -80,7 +80,8 @@ def table_asset(table: Table) -> dg.AssetsDefinition:
                 RECONCILE_CHECK,
                 asset=key,
                 blocking=True,
-                description="每个已加载文件：读取行数 = 加载 + 隔离 + 重复 + 非数据行",
+                description="每个当前文件：读取行数 = 加载 + 隔离 + 重复 + 非数据行，"
+                "且加载、隔离行数与 raw 表、隔离表中实际存储的行数一致",
             )
         ],
     )
@@ -91,8 +92,8 @@ def table_asset(table: Table) -> dg.AssetsDefinition:
         key_bytes = load_key(settings.pii_key_file)
         with warehouse.writer() as con:
             results = load_table_month(con, settings, table, month, files, key_bytes)
+            bad = unreconciled(con, table, month)
         _report(context, results)
-        bad = [r.source_file for r in results if r.status == "loaded" and not r.reconciles]
         return dg.MaterializeResult(
             metadata=_metadata(results),
             check_results=[

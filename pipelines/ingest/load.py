@@ -258,6 +258,27 @@ def load_table_month(
     return results
 
 
+def unreconciled(con: duckdb.DuckDBPyConnection, table: Table, month: str) -> list[str]:
+    """Current files of the table-month whose rows do not add up, counted from what is
+    stored: rows_read = loaded + quarantined + duplicates + non-data, and loaded /
+    quarantined equal to the rows in raw.<table> / raw.quarantine."""
+    return [
+        f
+        for (f,) in con.execute(
+            f"""SELECT l.source_file FROM raw.load_log l
+            LEFT JOIN (SELECT source_file, count(*) AS n FROM raw.{table.name}
+                       GROUP BY source_file) t USING (source_file)
+            LEFT JOIN (SELECT source_file, count(*) AS n FROM raw.quarantine
+                       GROUP BY source_file) q USING (source_file)
+            WHERE l.table_name = ? AND l.period = ? AND l.is_current
+              AND (l.rows_read <> l.loaded + l.quarantined + l.duplicates + l.non_data_rows
+                   OR l.loaded <> coalesce(t.n, 0) OR l.quarantined <> coalesce(q.n, 0))
+            ORDER BY 1""",
+            [table.name, f"{month}-01"],
+        ).fetchall()
+    ]
+
+
 def log_unloadable(con: duckdb.DuckDBPyConnection, files: list[LandingFile]) -> list[FileResult]:
     """Files no table or month can take (unrecognised name, bad month folder): logged once
     per version as ``unrecognized``."""

@@ -157,3 +157,24 @@ def test_second_run_changes_nothing(ingested):
     assert ingested["second_outcome"].files == []
     assert ingested["second_outcome"].exit_code == 0
     assert ingested["first"] == ingested["second"]
+
+
+def test_blocking_reconcile_check_passed_in_every_run(ingested):
+    import dagster as dg
+
+    settings = ingested["settings"]
+    with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
+        evaluations = [
+            e.dagster_event.event_specific_data
+            for run_id in ingested["outcome"].run_ids
+            for e in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+        ]
+    tables = {f["table"] for f in ingested["manifest"]["files"]}
+    months = set(ingested["outcome"].months)
+    assert len(evaluations) == sum(
+        1
+        for m in months
+        for t in tables
+        if any(f["table"] == t and f["month"] == m for f in ingested["manifest"]["files"])
+    )
+    assert all(e.passed and e.check_name == "rows_reconcile" for e in evaluations)

@@ -14,7 +14,7 @@ import xlsxwriter
 from pipelines.contract.tables import TABLES
 from pipelines.ingest import files
 from pipelines.ingest.ids import check_char
-from pipelines.ingest.load import load_table_month
+from pipelines.ingest.load import load_table_month, unreconciled
 from pipelines.settings import Settings
 
 KEY = b"unit-test-key-0123456789abcdef!!"
@@ -207,3 +207,13 @@ def test_profile_code_must_exist(env):
         "SELECT source_row, reason_code FROM raw.quarantine ORDER BY 1"
     ).fetchall() == [(3, "region_unknown"), (4, "bad_code")]
     assert con.execute("SELECT office_area_m2 FROM raw.community_profile").fetchall() == [(1200.5,)]
+
+
+def test_unreconciled_names_files_whose_counts_do_not_add_up(env):
+    settings, con, load = env
+    write(settings.landing_dir / REL, ROSTER)
+    load()
+    table = TABLES["unemployment_roster"]
+    assert unreconciled(con, table, "2025-01") == []
+    con.execute("DELETE FROM raw.unemployment_roster WHERE source_row = 4")  # a row lost
+    assert unreconciled(con, table, "2025-01") == [REL]
