@@ -460,12 +460,13 @@ def _month_end(period: date) -> date:
 def _person_columns(con, id_number: str, period: date) -> dict:
     """person_key, birth_year, age, sex, prefix exactly as ingestion's SQL derives them."""
     sql = f"""
-        select {ids.hmac_sql("n", TEST_KEY)}, year({ids.birth("n")}),
+        select {ids.hmac_sql("n")}, year({ids.birth("n")}),
                {ids.age_at("n", "d")}, {ids.sex("n")}, left(n, 6)
         from (select {ids.to18("c")} as n, d
-              from (select {ids.clean("?")} as c, cast(? as date) as d))
+              from (select {ids.clean("$id")} as c, cast($d as date) as d))
     """
-    key, birth_year, age, sex, prefix = con.execute(sql, [id_number, _month_end(period)]).fetchone()
+    params = ids.hmac_params(TEST_KEY) | {"id": id_number, "d": _month_end(period)}
+    key, birth_year, age, sex, prefix = con.execute(sql, params).fetchone()
     return dict(
         person_key=key,
         birth_year=birth_year,

@@ -113,24 +113,13 @@ floating as (
 ),
 
 measures as (
-    select
-        base.*,
-        coalesce(dibao.able_members, 0) as able_members,
-        coalesce(dibao.able_members_known, 0) as able_members_known,
-        coalesce(dibao.employed_in_protection, 0) as employed_in_protection,
-        coalesce(dibao.elderly_members, 0) as elderly_members,
-        coalesce(dibao.elderly_members_contracted, 0) as elderly_members_contracted,
-        coalesce(floating.active_registrations, 0) as active_registrations,
-        coalesce(floating.contracted_registrations, 0) as contracted_registrations
-    from {{ ref('int_community_months') }} as base
-    left join dibao
-        on
-            base.community_code = dibao.community_code
-            and base.period = dibao.period
-    left join floating
-        on
-            base.community_code = floating.community_code
-            and base.period = floating.period
+    {{ community_measures([
+        ('dibao', [
+            'able_members', 'able_members_known', 'employed_in_protection',
+            'elderly_members', 'elderly_members_contracted',
+        ]),
+        ('floating', ['active_registrations', 'contracted_registrations']),
+    ]) }}
 )
 
 {% set dibao_roster = ['dibao_household', 'dibao_member', 'unemployment_roster'] %}

@@ -40,19 +40,10 @@ per_community as (
 ),
 
 measures as (
-    select
-        base.*,
-        coalesce(per_community.protected_households, 0) as protected_households,
-        coalesce(per_community.protected_persons, 0) as protected_persons,
-        coalesce(per_community.protected_benefit_yuan, 0) as protected_benefit_yuan,
-        coalesce(per_community.reviewed_households, 0) as reviewed_households,
-        coalesce(per_community.new_households, 0) as new_households,
-        coalesce(per_community.exited_households, 0) as exited_households
-    from {{ ref('int_community_months') }} as base
-    left join per_community
-        on
-            base.community_code = per_community.community_code
-            and base.period = per_community.period
+    {{ community_measures([('per_community', [
+        'protected_households', 'protected_persons', 'protected_benefit_yuan',
+        'reviewed_households', 'new_households', 'exited_households',
+    ])]) }}
 )
 
 {% set h = ['dibao_household'] %}

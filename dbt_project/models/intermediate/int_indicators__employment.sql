@@ -39,20 +39,10 @@ per_community as (
 ),
 
 measures as (
-    select
-        base.*,
-        coalesce(per_community.unemployed, 0) as unemployed,
-        coalesce(per_community.unemployed_4050, 0) as unemployed_4050,
-        coalesce(per_community.reemployed, 0) as reemployed,
-        coalesce(per_community.difficult_reemployed, 0) as difficult_reemployed,
-        coalesce(per_community.public_welfare_jobs, 0) as public_welfare_jobs,
-        coalesce(per_community.difficult_registered, 0) as difficult_registered,
-        coalesce(per_community.difficult_assisted, 0) as difficult_assisted
-    from {{ ref('int_community_months') }} as base
-    left join per_community
-        on
-            base.community_code = per_community.community_code
-            and base.period = per_community.period
+    {{ community_measures([('per_community', [
+        'unemployed', 'unemployed_4050', 'reemployed', 'difficult_reemployed',
+        'public_welfare_jobs', 'difficult_registered', 'difficult_assisted',
+    ])]) }}
 )
 
 {% set u = ['unemployment_roster'] %}

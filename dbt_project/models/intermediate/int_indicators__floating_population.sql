@@ -31,24 +31,13 @@ new_registrations as (
 ),
 
 measures as (
-    select
-        base.*,
-        coalesce(active.active_registrations, 0) as active_registrations,
-        coalesce(active.with_valid_permit, 0) as with_valid_permit,
-        coalesce(active.accompanying_children, 0) as accompanying_children,
-        coalesce(active.children_in_school, 0) as children_in_school,
-        coalesce(active.women_15_49, 0) as women_15_49,
-        coalesce(active.women_15_49_served, 0) as women_15_49_served,
-        coalesce(new_registrations.new_registrations, 0) as new_registrations
-    from {{ ref('int_community_months') }} as base
-    left join active
-        on
-            base.community_code = active.community_code
-            and base.period = active.period
-    left join new_registrations
-        on
-            base.community_code = new_registrations.community_code
-            and base.period = new_registrations.period
+    {{ community_measures([
+        ('active', [
+            'active_registrations', 'with_valid_permit', 'accompanying_children',
+            'children_in_school', 'women_15_49', 'women_15_49_served',
+        ]),
+        ('new_registrations', ['new_registrations']),
+    ]) }}
 )
 
 {% set f = ['floating_population'] %}

@@ -19,38 +19,25 @@ facilities as (
     select
         period,
         community_code,
-        count(*) as facilities,
+        1 as has_facility,
         sum(general_practitioners) as general_practitioners
     from {{ ref('stg_health__health_facility') }}
     group by period, community_code
 ),
 
 measures as (
-    select
-        base.*,
-        1 as community,
-        case when coalesce(facilities.facilities, 0) > 0 then 1 else 0 end as has_facility,
-        coalesce(facilities.general_practitioners, 0) as general_practitioners,
-        coalesce(contracts.valid_contracts, 0) as valid_contracts,
-        coalesce(contracts.elderly_managed, 0) as elderly_managed,
-        coalesce(contracts.hypertension, 0) as hypertension,
-        coalesce(contracts.hypertension_managed, 0) as hypertension_managed,
-        coalesce(contracts.diabetes, 0) as diabetes,
-        coalesce(contracts.diabetes_managed, 0) as diabetes_managed
-    from {{ ref('int_community_months') }} as base
-    left join facilities
-        on
-            base.community_code = facilities.community_code
-            and base.period = facilities.period
-    left join contracts
-        on
-            base.community_code = contracts.community_code
-            and base.period = contracts.period
+    {{ community_measures([
+        ('facilities', ['has_facility', 'general_practitioners']),
+        ('contracts', [
+            'valid_contracts', 'elderly_managed', 'hypertension', 'hypertension_managed',
+            'diabetes', 'diabetes_managed',
+        ]),
+    ]) }}
 )
 
 {% set f = ['health_facility'] %}
 {% set c = ['health_contract'] %}
-{{ indicator_rows('HL_FACILITY_COVERAGE', 'has_facility', 'community', f) }}
+{{ indicator_rows('HL_FACILITY_COVERAGE', 'has_facility', '1', f) }}
 union all
 {{ indicator_rows(
     'HL_GP_PER_10K', 'general_practitioners', 'resident_population', f + ['community_profile']

@@ -1,10 +1,14 @@
 -- 组织建设: community-level rows of the ORG_* indicators read from 社区基础信息
 -- ("count of communities" = the communities in that month's profile).
+{% set standard_codes = ['staffing', 'space', 'funds', 'allowance', 'station', 'police', 'scale'] %}
+{% set met_columns = ['allowance_assessed'] %}
+{% for s in standard_codes %}{% do met_columns.append(s ~ '_met') %}{% endfor %}
+
 with standards as (
     select
         community_code,
         period,
-        {% for s in ['staffing', 'space', 'funds', 'allowance', 'station', 'police', 'scale'] -%}
+        {% for s in standard_codes -%}
             max(case when standard_code = '{{ s }}' and met then 1 else 0 end) as {{ s }}_met,
         {% endfor -%}
         max(case when standard_code = 'allowance' and met is not null then 1 else 0 end)
@@ -14,30 +18,25 @@ with standards as (
 ),
 
 profile as (
-    select * from {{ ref('stg_civil_affairs__community_profile') }}
+    select
+        community_code,
+        period,
+        committee_members,
+        members_pension_insured,
+        community_workers,
+        funds_city_yuan,
+        funds_city_yuan + funds_district_yuan as funds_total_yuan
+    from {{ ref('stg_civil_affairs__community_profile') }}
 ),
 
 measures as (
-    select
-        base.*,
-        coalesce(profile.committee_members, 0) as committee_members,
-        coalesce(profile.members_pension_insured, 0) as members_pension_insured,
-        coalesce(profile.community_workers, 0) as community_workers,
-        coalesce(profile.funds_city_yuan, 0) as funds_city_yuan,
-        coalesce(profile.funds_city_yuan + profile.funds_district_yuan, 0) as funds_total_yuan,
-        {% for s in ['staffing', 'space', 'funds', 'allowance', 'station', 'police', 'scale'] -%}
-            coalesce(standards.{{ s }}_met, 0) as {{ s }}_met,
-        {% endfor -%}
-        coalesce(standards.allowance_assessed, 0) as allowance_assessed
-    from {{ ref('int_community_months') }} as base
-    left join profile
-        on
-            base.community_code = profile.community_code
-            and base.period = profile.period
-    left join standards
-        on
-            base.community_code = standards.community_code
-            and base.period = standards.period
+    {{ community_measures([
+        ('profile', [
+            'committee_members', 'members_pension_insured', 'community_workers',
+            'funds_city_yuan', 'funds_total_yuan',
+        ]),
+        ('standards', met_columns),
+    ]) }}
 )
 
 {% set p = ['community_profile'] %}
