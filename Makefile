@@ -8,7 +8,7 @@ export JCW_DATA_DIR ?= $(CURDIR)/data
 DEMO_MONTHS ?= 2025-01:2025-03
 DEMO_SEED ?= 2007
 
-.PHONY: env system-deps demo run serve up test lint fmt bench reference clean
+.PHONY: env system-deps demo run serve up test lint fmt bench reference clean dbt-docs
 
 env: $(BIN)/jcw
 $(BIN)/jcw: pyproject.toml uv.lock
@@ -40,6 +40,11 @@ lint: env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	cd dbt_project && JCW_DATA_DIR=$$(mktemp -d) ../$(BIN)/sqlfluff lint models macros tests
+
+# dbt docs of the analytics tables (one offline page) from the current warehouse.
+dbt-docs: env
+	cd dbt_project && ../$(BIN)/dbt docs generate --static --target-path $(JCW_DATA_DIR)/dbt/docs
+	@echo "$(JCW_DATA_DIR)/dbt/docs/static_index.html"
 
 fmt: env
 	$(BIN)/ruff format .

@@ -89,8 +89,10 @@ def jcw_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     settings = get_settings()
     # profiles.yml reads this: dbt finds the same file whatever its working directory
     os.environ["JCW_WAREHOUSE_PATH"] = str(settings.warehouse_path)
+    # artifacts and logs under the data directory, not in the (possibly read-only) code
+    target = settings.data_dir / "dbt" / "target"
     with writer_lock(settings):
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from dbt.cli(["build"], context=context, target_path=target).stream()
 
 
 defs = dg.Definitions(
