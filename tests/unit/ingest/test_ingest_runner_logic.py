@@ -51,3 +51,20 @@ def test_summary_in_chinese_lists_rejections():
     text = RunOutcome(months=["2025-01"], files=[loaded(), rejected()]).summary()
     assert "加载 1 个，拒收 1 个" in text
     assert "g.csv：已拒收：文件为空（0 字节）" in text
+
+
+def test_sensor_requests_a_run_per_changed_month(tmp_path, monkeypatch):
+    import dagster as dg
+
+    from pipelines.sensors import landing_sensor
+
+    monkeypatch.setenv("JCW_DATA_DIR", str(tmp_path))
+    for rel in ("civil_affairs/2025-01/低保家庭_历下区.csv", "health/2025-02/家庭医生签约.csv"):
+        (tmp_path / "landing" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "landing" / rel).write_text("x", encoding="utf-8")
+    context = dg.build_sensor_context()
+    first = list(landing_sensor(context))
+    assert [r.partition_key for r in first] == ["2025-01-01", "2025-02-01"]
+    assert list(landing_sensor(context)) == []  # nothing changed since the cursor
+    (tmp_path / "landing/health/2025-02/家庭医生签约.csv").unlink()
+    assert [r.partition_key for r in landing_sensor(context)] == ["2025-02-01"]
