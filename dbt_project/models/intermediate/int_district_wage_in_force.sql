@@ -11,8 +11,8 @@ with candidates as (
         row_number() over (
             partition by periods.period, wage.district_code
             order by
-                wage.wage_year desc,
-                wage.delivery_period desc,
+                wage.wage_year desc nulls last,
+                wage.delivery_period desc nulls last,
                 wage.arrived_at desc nulls last
         ) as wage_rank
     from {{ ref('int_periods') }} as periods
