@@ -40,9 +40,15 @@ vals = data.values(tuple(codes), (p,), (code, street, district, CITY_CODE))
 by_key = {(r["indicator_code"], r["region_code"]): r for r in vals.to_dict("records")}
 
 
+PARTIAL_MARK = "＊"
+
+
 def shown(ind_code: str, region: str, unit: str) -> str:
     r = by_key.get((ind_code, region))
-    return fmt.MISSING if r is None else common.display(r["value"], unit, r["coverage"])
+    if r is None:
+        return fmt.MISSING
+    partial = fmt.coverage_note(r["coverage"]) and not fmt.is_blank(r["value"])
+    return common.display(r["value"], unit, r["coverage"]) + (PARTIAL_MARK if partial else "")
 
 
 rows = []
@@ -62,6 +68,9 @@ for c in codes:
         }
     )
 excel.table(pd.DataFrame(rows), f"{names[code]} · 指标对比 · {p}", "community_values")
+st.caption(
+    f"{PARTIAL_MARK}部分覆盖：有区县未报送，合计只含已报送部分；未报送：本区域所在区县未报送。"
+)
 
 st.subheader("2007年标准逐项评估")
 std = data.q(
