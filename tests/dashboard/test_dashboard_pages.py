@@ -323,3 +323,16 @@ def test_change_that_rounds_to_zero_reads_as_unchanged():
     assert fmt.delta(-0.004, "%") == "持平"  # not "-0.0个百分点"
     assert fmt.delta(0.0, "人") == "持平"
     assert fmt.delta(-0.006, "‰") == "-0.01个千分点"
+
+
+def test_drilldown_opens_at_the_region_in_the_address(monkeypatch, fixture_dir):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboards.serve import APP
+
+    monkeypatch.setenv("JCW_DATA_DIR", str(fixture_dir))
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.query_params["region"] = JIEFANGLU  # e.g. a link sent round: /drilldown?region=…
+    at.switch_page("views/drilldown.py").run()
+    assert not at.exception
+    assert "**当前位置：** 济南市 › 历下区 › 解放路街道" in [m.value for m in at.markdown]
