@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.settings import Settings
+from pipelines.settings import Settings, get_settings
 
 _process_depth = {"n": 0, "fd": None}
 _mutex = threading.RLock()
@@ -28,8 +28,9 @@ def lock_path(settings: Settings) -> Path:
 
 
 @contextmanager
-def writer_lock(settings: Settings) -> Iterator[None]:
+def writer_lock(settings: Settings | None = None) -> Iterator[None]:
     """Hold the cross-process writer lock (blocking until the current writer finishes)."""
+    settings = settings or get_settings()
     with _mutex:
         if _process_depth["n"] == 0:
             settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
@@ -49,8 +50,9 @@ def writer_lock(settings: Settings) -> Iterator[None]:
                 _process_depth["fd"] = None
 
 
-def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(settings: Settings | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection to the warehouse (the caller holds ``writer_lock`` when writing)."""
+    settings = settings or get_settings()
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(settings.warehouse_path), read_only=read_only)
     con.execute("SET enable_progress_bar = false")
