@@ -72,9 +72,12 @@ def generate(data_dir: Path, months: str, seed: int, scale: str) -> Measured:
     return run_measured(cmd, env_for(data_dir), data_dir / "generate.log", PROJECT_DIR)
 
 
-def run_pipeline(data_dir: Path, timeout: float | None = None) -> Measured:
+def run_pipeline(
+    data_dir: Path, timeout: float | None = None, cmd: list[str] | None = None
+) -> Measured:
+    """``jcw run`` (or ``cmd``) on ``data_dir``, measured."""
     log = data_dir / "run.log"
-    return run_measured([JCW, "run"], env_for(data_dir), log, PROJECT_DIR, timeout)
+    return run_measured(cmd or [JCW, "run"], env_for(data_dir), log, PROJECT_DIR, timeout)
 
 
 def profile_pipeline(data_dir: Path, timeout: float | None = None, top: int = 25) -> dict:

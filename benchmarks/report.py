@@ -131,6 +131,8 @@ def render(r: dict) -> str:
         f"seed {cfg.get('seed')}; medians of up to {cfg.get('runs')} runs per baseline and "
         f"{cfg.get('pipeline_runs')} pipeline runs.",
         "",
+        f"Pipeline command: `{' '.join(cfg.get('pipeline_cmd') or ['jcw', 'run'])}`.",
+        "",
         f"Machine: {m.get('cpu_model')}, {m.get('cores')} cores, {m.get('memory_gb')} GB RAM, "
         f"Python {m.get('python')}, DuckDB {m.get('duckdb')}.",
         "",

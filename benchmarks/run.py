@@ -19,6 +19,7 @@ Environment:
   BENCH_PIPELINE_RUNS  repetitions of the pipeline run (default BENCH_RUNS)
   BENCH_PAGE_LOADS     loads of each dashboard page, cold and warm (default 5)
   BENCH_PIPELINE_TIMEOUT  seconds after which a pipeline run is killed (default 3600)
+  BENCH_PIPELINE_CMD   the pipeline command instead of `jcw run` (recorded in the results)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -67,6 +69,7 @@ def config() -> dict:
         "pipeline_runs": int(env.get("BENCH_PIPELINE_RUNS", env.get("BENCH_RUNS", "3"))),
         "page_loads": int(env.get("BENCH_PAGE_LOADS", "5")),
         "pipeline_timeout": float(env.get("BENCH_PIPELINE_TIMEOUT", "3600")),
+        "pipeline_cmd": shlex.split(env.get("BENCH_PIPELINE_CMD", "")) or None,
     }
 
 
@@ -87,15 +90,15 @@ def reset_data_dir(data_dir: Path) -> None:
         shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
-def bench_pipeline(data_dir: Path, runs: int, timeout: float) -> dict:
+def bench_pipeline(data_dir: Path, runs: int, timeout: float, cmd: list[str] | None) -> dict:
     log("caching the bytecode of the pipeline's imports (not timed)")
     warm_s = pipeline_run.warm_bytecode(data_dir)
     results = []
     for i in range(runs):
         reset_data_dir(data_dir)
-        log(f"pipeline run {i + 1}/{runs} (jcw run, killed after {timeout:.0f} s)")
+        log(f"pipeline run {i + 1}/{runs} (killed after {timeout:.0f} s)")
         started = time.time()
-        m = pipeline_run.run_pipeline(data_dir, timeout)
+        m = pipeline_run.run_pipeline(data_dir, timeout, cmd)
         stages = pipeline_run.pipeline_stages(data_dir)
         results.append(
             {
@@ -261,6 +264,7 @@ def main() -> int:
                 data_dir,
                 cfg["pipeline_runs"],
                 cfg["pipeline_timeout"],
+                cfg["pipeline_cmd"],
             )
         if "profile" in parts:
             log("pipeline under cProfile (not timed)")
