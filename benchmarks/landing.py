@@ -17,7 +17,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from pipelines.contract.tables import TABLES, Table, table_for_filename
+from pipelines.contract.tables import Table, table_for_filename
 
 # Full-width forms and spaces the contract says occur in values; both engines
 # translate exactly these before casting so their results agree.
@@ -143,6 +143,3 @@ def xlsx_columns(path: Path, table: Table) -> tuple[dict[str, list[str | None]],
         name: _texts(by_position[pos]) if pos < width else [None] * n
         for name, pos in positions.items()
     }, idx + 1
-
-
-TABLE_NAMES = tuple(TABLES)
