@@ -133,11 +133,14 @@ def read_xlsx(path: Path, table: Table) -> RawFile:
     columns: dict[str, pa.Array] = {
         "source_row": pa.array(range(match.index + 2, match.index + 2 + len(body)), pa.int64())
     }
-    for i in range(width):
-        is_id = i in id_positions
-        columns[f"c{i}"] = pa.array(
-            [cell_text(r[i], is_id) if i < len(r) else "" for r in body], pa.string()
-        )
+    # calamine pads every row to the sheet's width: transpose at C speed, convert per column
+    by_column = list(zip(*body, strict=True)) if body else [() for _ in range(width)]
+    for i, values in enumerate(by_column):
+        if set(map(type, values)) <= {str}:  # a text column: no per-cell work
+            columns[f"c{i}"] = pa.array(values, pa.string())
+        else:
+            is_id = i in id_positions
+            columns[f"c{i}"] = pa.array([cell_text(v, is_id) for v in values], pa.string())
     cells = pa.table(columns)
     _reject_if_no_rows(cells)
     names = match.columns + [None] * (width - len(match.columns))
