@@ -50,7 +50,29 @@ def detect_encoding(path: Path) -> tuple[str, bool]:
     ok, empty = _decodes(path, "gb18030")
     if ok:
         return "gb18030", empty
-    raise FileRejected("文件编码无法识别（应为 UTF-8 或 GB18030/GBK 编码的 CSV），文件未加载")
+    raise FileRejected(UNDECODABLE)
+
+
+UNDECODABLE = "文件编码无法识别（应为 UTF-8 或 GB18030/GBK 编码的 CSV），文件未加载"
+
+
+def _transcode(path: Path, out: Path, encoding: str) -> None:
+    """Decode (strictly), keep empty lines as ``,``, write UTF-8: one streaming pass."""
+    dec = codecs.getincrementaldecoder(encoding)("strict")
+    carry = ""
+    try:
+        with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+            while chunk := src.read(CHUNK):
+                text = carry + dec.decode(chunk)
+                cut = text.rfind("\n") + 1  # whole lines only; the tail waits for the next chunk
+                text, carry = text[:cut], text[cut:]
+                if "\n\n" in text or "\n\r\n" in text or text.startswith(("\n", "\r\n")):
+                    text = _EMPTY_LINE.sub(r",\1", text)
+                dst.write(text)
+            dst.write(carry + dec.decode(b"", final=True))
+    except UnicodeDecodeError:
+        out.unlink(missing_ok=True)
+        raise FileRejected(UNDECODABLE) from None
 
 
 def utf8_copy(path: Path, work_dir: Path) -> tuple[Path, str]:
@@ -59,17 +81,12 @@ def utf8_copy(path: Path, work_dir: Path) -> tuple[Path, str]:
     Returns the original path when no rewrite is needed. A rewritten copy holds
     personal data in clear: the caller deletes ``work_dir``.
     """
-    encoding, has_empty = detect_encoding(path)
-    if encoding != "gb18030" and not has_empty:
+    with open(path, "rb") as f:
+        head = f.read(3)
+    ok, has_empty = _decodes(path, "utf-8")
+    encoding = ("utf-8-sig" if head == codecs.BOM_UTF8 else "utf-8") if ok else "gb18030"
+    if ok and not has_empty:
         return path, encoding
     out = work_dir / "utf8.csv"
-    dec = codecs.getincrementaldecoder(encoding)("strict")
-    carry = ""
-    with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
-        while chunk := src.read(CHUNK):
-            text = carry + dec.decode(chunk)
-            cut = text.rfind("\n") + 1  # process whole lines; keep the tail for the next chunk
-            text, carry = text[:cut], text[cut:]
-            dst.write(_EMPTY_LINE.sub(r",\1", text))
-        dst.write(carry + dec.decode(b"", final=True))
+    _transcode(path, out, encoding)  # GB18030 is validated while transcoding: one pass
     return out, encoding

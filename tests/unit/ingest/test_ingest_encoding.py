@@ -43,3 +43,13 @@ def test_gb18030_copy_keeps_every_line_including_empty_ones(tmp_path):
     assert enc == "gb18030"
     lines = out.read_bytes().decode("utf-8").split("\r\n")
     assert lines == ["标题", ",", "户主,金额", "张三,5", ",", "合计,5"]
+
+
+def test_undecodable_copy_is_rejected_and_leaves_no_partial_copy(tmp_path):
+    p = tmp_path / "f.csv"
+    p.write_bytes("户主,金额\n".encode("gb18030") + b"\xff\xfe\xff\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    with pytest.raises(FileRejected, match="编码无法识别"):
+        utf8_copy(p, work)
+    assert list(work.iterdir()) == []
