@@ -123,3 +123,46 @@ def test_unknown_rate_is_refused(tmp_path):
             progress=False,
             rates={"no_such_thing": 0.1},
         )
+
+
+def test_missing_deliveries_and_full_lists_when_they_change(tmp_path):
+    from pipelines.generate.calendar import HORIZON_START, month_range
+    from pipelines.generate.world import build
+
+    seed = 4
+    area = build("tiny", seed).centres.area
+    months = month_range(HORIZON_START, "2026-12")
+    changed = next(i for i in range(2, len(months)) if (area[i] != area[i - 1]).any())
+    quiet = next(i for i in range(2, len(months)) if (area[i] == area[i - 1]).all())
+    wanted = sorted({months[changed - 1], months[changed], months[quiet]})
+    m = generate(
+        tmp_path / "landing",
+        "tiny",
+        wanted,
+        seed,
+        tmp_path / "g" / "m.json",
+        progress=False,
+        rates={"missing_delivery": 0.3},
+    )
+    centres = {f["month"] for f in m["files"] if f["table"] == "service_center"}
+
+    def changes(mo):
+        i = months.index(mo)
+        return i > 0 and bool((area[i] != area[i - 1]).any())
+
+    assert centres == {wanted[0]} | {mo for mo in wanted if changes(mo)}
+    assert months[changed] in centres and (
+        months[quiet] == wanted[0] or months[quiet] not in centres
+    )
+    wages = {f["month"] for f in m["files"] if f["table"] == "district_wage"}
+    assert wanted[0] in wages
+    assert m["missing_deliveries"]
+    for gap in m["missing_deliveries"]:
+        assert not any(
+            f["table"] == gap["table"]
+            and f["month"] == gap["month"]
+            and f["district_code"] == gap["district_code"]
+            for f in m["files"]
+        )
+    delivered = sum(f["district_code"] is not None for f in m["files"])
+    assert 0.15 <= len(m["missing_deliveries"]) / (delivered + len(m["missing_deliveries"])) <= 0.45
