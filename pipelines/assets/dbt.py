@@ -1,11 +1,15 @@
 """dbt models as Dagster assets: raw.* (the ingestion assets) → staging → intermediate →
 analytics.*, with the dbt tests as asset checks.
 
-One full ``dbt build`` per run: at city scale it takes well under the 60 s budget, so
-a reloaded month simply rebuilds everything downstream (no partition bookkeeping to get
-wrong). The manifest is built at definition load when missing (``dbt parse``, ~7 s),
-so ``dagster definitions validate`` works on a clean checkout; CI may run
-``dbt parse`` beforehand to skip that.
+One full ``dbt build`` per run: a reloaded month simply rebuilds everything downstream
+(no partition bookkeeping to get wrong). Measured on 2 shared cores (load ≈ 4-5) with
+synthetic raw tables of city size (3.5 M contracts, 1.3 M floating registrations, 120 k
+低保 members per month): 1 month 14 s of dbt work (27 s wall with start-up, 1.3 GB),
+3 months 31 s (40 s wall, 3.2 GB with DuckDB capped at 3 GB) — about 8 s of CPU per
+month, so a year of history rebuilds in roughly two minutes. Partition-aware
+incremental models become worth their complexity beyond that. The manifest is built at
+definition load when missing or stale (``dbt parse``, ~7 s), so ``dagster definitions
+validate`` works on a clean checkout; CI may run ``dbt parse`` beforehand to skip that.
 """
 
 import os
