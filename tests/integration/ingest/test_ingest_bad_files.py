@@ -3,6 +3,7 @@
 Each bad file gets a clear Chinese message in raw.load_log and in the run's summary,
 and the good file beside them still loads."""
 
+import contextlib
 import io
 import os
 import zipfile
@@ -10,6 +11,7 @@ import zipfile
 import duckdb
 import pytest
 
+from pipelines import cli
 from pipelines.ingest.ids import check_char
 from pipelines.runner import run_pipeline
 from pipelines.settings import Settings
@@ -117,6 +119,12 @@ def scenario(tmp_path_factory):
         out["fourth"] = run_pipeline(settings)
         out["fourth_rows"] = _rows(settings)
         out["fourth_log"] = _log(settings)
+        # the command line, with nothing new left: exit 0 and say so
+        mp.setenv("JCW_DATA_DIR", str(data_dir))
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            out["cli_exit"] = cli.main(["run"])
+        out["cli_output"] = printed.getvalue()
     return out
 
 
@@ -187,3 +195,8 @@ def test_removal_removes_rows(scenario):
     assert f.status == "removed"
     current = [row for row in scenario["fourth_log"] if row[3]]
     assert current == []
+
+
+def test_jcw_run_with_nothing_new(scenario):
+    assert scenario["cli_exit"] == 0
+    assert "landing 中没有新的或变化的文件，数据已是最新。" in scenario["cli_output"]
