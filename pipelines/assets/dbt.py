@@ -12,12 +12,13 @@ definition load when missing or stale (``dbt parse``, ~7 s), so ``dagster defini
 validate`` works on a clean checkout; CI may run ``dbt parse`` beforehand to skip that.
 """
 
+import json
 import os
 import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 from dagster_dbt import (
@@ -28,8 +29,11 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from pipelines.settings import DBT_PROJECT_DIR, get_settings
+from pipelines.settings import DBT_PROJECT_DIR, Settings, get_settings
 from pipelines.warehouse import writer_lock
+
+if TYPE_CHECKING:
+    from pipelines.runner import PipelineContext, StepResult
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
 # the dbt of this environment, also when its bin/ is not on PATH (make, cron, systemd)
@@ -40,18 +44,18 @@ DBT_EXECUTABLE = str(_VENV_DBT) if _VENV_DBT.exists() else (shutil.which("dbt") 
 GROUPS = {"staging": "dbt_staging", "intermediate": "dbt_intermediate", "marts": "analytics"}
 
 
+def newest_project_file(project: DbtProject = DBT_PROJECT) -> float:
+    """Modification time of the newest file of the dbt project (models, macros, seeds…)."""
+    files = [project.project_dir / "dbt_project.yml", project.project_dir / "profiles.yml"]
+    for d in ("models", "macros", "seeds", "tests"):
+        files += [p for p in (project.project_dir / d).rglob("*") if p.is_file()]
+    return max(f.stat().st_mtime for f in files)
+
+
 def manifest_is_stale(project: DbtProject = DBT_PROJECT) -> bool:
     """No manifest yet (clean checkout), or a project file changed after it was built."""
-    if not project.manifest_path.exists():
-        return True
-    built = project.manifest_path.stat().st_mtime
-    sources = (
-        p
-        for d in ("models", "macros", "seeds", "tests")
-        for p in (project.project_dir / d).rglob("*")
-    )
-    files = [project.project_dir / "dbt_project.yml", *sources]
-    return any(f.stat().st_mtime > built for f in files if f.is_file())
+    path = project.manifest_path
+    return not path.exists() or newest_project_file(project) > path.stat().st_mtime
 
 
 def prepare_manifest(project: DbtProject = DBT_PROJECT) -> None:
@@ -78,6 +82,11 @@ class JcwDbtTranslator(DagsterDbtTranslator):
         return GROUPS.get(fqn[1] if len(fqn) > 1 else "", "dbt")
 
 
+def dbt_target(settings: Settings) -> Path:
+    """dbt's artifacts and logs: under the data directory, not in the (read-only) code."""
+    return settings.data_dir / "dbt" / "target"
+
+
 prepare_manifest()
 
 
@@ -93,13 +102,53 @@ def jcw_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     settings = get_settings()
     # profiles.yml reads this: dbt finds the same file whatever its working directory
     os.environ["JCW_WAREHOUSE_PATH"] = str(settings.warehouse_path)
-    # artifacts and logs under the data directory, not in the (possibly read-only) code
-    target = settings.data_dir / "dbt" / "target"
     with writer_lock(settings):
-        yield from dbt.cli(["build"], context=context, target_path=target).stream()
+        yield from dbt.cli(["build"], context=context, target_path=dbt_target(settings)).stream()
+
+
+DBT_JOB = "dbt_build"
+dbt_job = dg.define_asset_job(DBT_JOB, selection=dg.AssetSelection.assets(jcw_dbt_assets))
+
+
+def last_good_build(settings: Settings) -> float | None:
+    """When the last `dbt build` that passed finished (None: never, or it failed)."""
+    path = dbt_target(settings) / "run_results.json"
+    if not path.exists():
+        return None
+    results = json.loads(path.read_text(encoding="utf-8"))
+    failed = any(r["status"] in ("error", "fail") for r in results.get("results", []))
+    ok = results.get("args", {}).get("which") == "build" and not failed
+    return path.stat().st_mtime if ok else None
+
+
+def dbt_step(ctx: "PipelineContext") -> "StepResult":
+    """`jcw run`'s step after ingestion: build analytics.* when raw.* changed, when it was
+    never built (or the last build failed), or when the dbt project changed since."""
+    from pipelines.runner import StepResult
+
+    name = "指标计算（dbt）"
+    built = last_good_build(ctx.settings)
+    if ctx.outcome.changed or built is None or newest_project_file() > built:
+        result = ctx.execute_job(DBT_JOB)
+        failed = [
+            e.asset_check_evaluation_data.check_name
+            for e in result.all_events
+            if e.event_type_value == "ASSET_CHECK_EVALUATION"
+            and not e.asset_check_evaluation_data.passed
+        ]
+        if result.success:
+            return StepResult(name, True, "指标已重新计算，全部 dbt 测试通过", run_id=result.run_id)
+        why = (
+            f"未通过的 dbt 测试：{'、'.join(failed)}"
+            if failed
+            else "dbt 构建失败，详见 Dagster 运行日志"
+        )
+        return StepResult(name, False, why, run_id=result.run_id)
+    return StepResult(name, True, "原始数据与模型均未变化，无需重新计算")
 
 
 defs = dg.Definitions(
     assets=[jcw_dbt_assets],
+    jobs=[dbt_job],
     resources={"dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)},
 )

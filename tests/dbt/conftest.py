@@ -534,8 +534,11 @@ def build_raw_warehouse(path: Path) -> None:
 
 @pytest.fixture(scope="session")
 def dbt_warehouse(tmp_path_factory) -> dict:
-    """The fixture warehouse after one `dbt build` run by Dagster's dbt assets."""
+    """The fixture warehouse after `jcw run`'s dbt step: one `dbt build` through Dagster."""
     import dagster as dg
+
+    from pipelines.runner import PipelineContext, RunOutcome
+    from pipelines.settings import Settings
 
     data_dir = tmp_path_factory.mktemp("dbt_data")
     warehouse = data_dir / "warehouse" / "warehouse.duckdb"
@@ -544,30 +547,31 @@ def dbt_warehouse(tmp_path_factory) -> dict:
     os.environ["JCW_DATA_DIR"] = str(data_dir)
     os.environ.pop("JCW_WAREHOUSE_PATH", None)
     try:
-        from pipelines.assets import dbt as dbt_assets
+        from pipelines.assets import dbt
 
-        started = time.perf_counter()
-        result = dg.materialize(
-            [dbt_assets.jcw_dbt_assets],
-            resources=dbt_assets.defs.resources,
-            raise_on_error=False,
-        )
-        seconds = time.perf_counter() - started
+        with dg.DagsterInstance.ephemeral() as instance:
+            ctx = PipelineContext(Settings(data_dir), instance, dbt.defs, RunOutcome(months=[]))
+            started = time.perf_counter()
+            step = dbt.dbt_step(ctx)
+            seconds = time.perf_counter() - started
+            checks = [
+                e.asset_check_evaluation
+                for e in instance.all_logs(step.run_id)
+                if e.asset_check_evaluation is not None
+            ]
+            # nothing changed since: the next run's step does not rebuild
+            again = dbt.dbt_step(ctx)
     finally:
         for k, v in old.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    checks = [
-        e.asset_check_evaluation_data
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
-    ]
     return {
         "data_dir": data_dir,
         "warehouse": warehouse,
-        "result": result,
+        "step": step,
+        "again": again,
         "seconds": seconds,
         "checks": checks,
     }
@@ -576,7 +580,7 @@ def dbt_warehouse(tmp_path_factory) -> dict:
 @pytest.fixture(scope="session")
 def wh(dbt_warehouse):
     """A read-only connection to the built fixture warehouse."""
-    assert dbt_warehouse["result"].success, "dbt build through Dagster failed"
+    assert dbt_warehouse["step"].ok, dbt_warehouse["step"].message
     con = duckdb.connect(str(dbt_warehouse["warehouse"]), read_only=True)
     yield con
     con.close()

@@ -121,6 +121,13 @@ def test_no_personal_columns_published(wh):
     assert not cols & {"person_key", "birth_year", "age_at_month_end", "id_region_prefix"}
 
 
+def test_dbt_step_reports_and_skips_when_nothing_changed(dbt_warehouse):
+    assert dbt_warehouse["step"].ok and dbt_warehouse["step"].run_id
+    again = dbt_warehouse["again"]
+    assert again.ok and again.run_id is None  # no second build
+    assert "无需重新计算" in again.message
+
+
 def test_dbt_tests_ran_as_passing_asset_checks(dbt_warehouse):
     checks = dbt_warehouse["checks"]
     names = {(c.asset_key.path[-1], c.check_name): c.passed for c in checks}
