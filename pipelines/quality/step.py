@@ -68,7 +68,10 @@ def _run_job(ctx, job_name: str, step_name: str):
             RunOutcome("failed", f"{outcome.failure}；未发布，保留版本 {kept}", kept, [], rejected),
         )
         return StepResult(step_name, ok=False, message="前序步骤失败，未发布", blocking=False)
-    if published_is_current(settings):
+    # an earlier step that ran a Dagster job (e.g. dbt rebuilt after a model change) has
+    # changed analytics.*: publish even when no file changed
+    rebuilt = any(s.ok and s.run_id for s in outcome.steps)
+    if not rebuilt and published_is_current(settings):
         message = f"没有新数据，当前版本 {kept or '（尚无）'} 保持不变"
         write_last_run(settings, RunOutcome("nothing_new", message, kept, [], rejected))
         return StepResult(step_name, ok=True, message=message)
