@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -249,6 +250,13 @@ def _write_one(world, delivery, frame, out_dir, rng, r, id_variants) -> dict:
     }
     for k, rows in laid.non_data_kinds.items():
         irregular[k] = rows
+    if laid.titles:
+        irregular["title_rows"] = list(range(1, len(laid.titles) + 1))
+    written = [unicodedata.normalize("NFKC", h).strip() for h in laid.headers]
+    if any(w != c.header for w, c in zip(written, rendered.columns, strict=True)):
+        irregular["header_alias"] = [laid.header_row]
+    if any(w != h for w, h in zip(written, laid.headers, strict=True)):
+        irregular["header_variant"] = [laid.header_row]
     if laid.duplicate_rows:
         irregular["duplicate"] = laid.duplicate_rows
     quarantine = {str(int(row_of[i])): reason for i, reason in sorted(rendered.faults.items())}

@@ -79,3 +79,21 @@ def test_files_are_recognised_by_name_and_district(demo_landing):
         assert table_for_filename(name).name == f["table"]
         found = [code for label, code in labels.items() if label in name]
         assert found == ([f["district_code"]] if f["district_code"] else []), name
+
+
+def test_title_and_header_irregularities_are_recorded(demo_landing, demo_checked, readback):
+    from pipelines.contract.tables import TABLES
+
+    kinds = {"title_rows": 0, "header_alias": 0, "header_variant": 0}
+    for f in demo_landing["manifest"]["files"]:
+        c = demo_checked[f["path"]]
+        irr = f["irregularities"]
+        assert irr.get("title_rows", []) == list(range(1, c.header_row))
+        header = [h for h in c.rows[c.header_row - 1] if h != ""]
+        canonical = {col.header for col in TABLES[f["table"]].columns}
+        aliased = any(readback.norm(h) not in canonical for h in header)
+        assert ("header_alias" in irr) == aliased, f["path"]
+        assert ("header_variant" in irr) == any(readback.norm(h) != h for h in header)
+        for k in kinds:
+            kinds[k] += k in irr
+    assert all(kinds.values()), kinds
