@@ -80,21 +80,22 @@ class World:
     floating: dict
 
 
-def build(scale: str, seed: int) -> World:
-    g = geo()
-    f = SCALES[scale]
-    months = month_range(HORIZON_START, HORIZON_END)
-    h0 = month_start(HORIZON_START)
-    ss = np.random.SeedSequence(seed)
-    r_struct, r_db, r_un, r_ct, r_fl, r_ids = (np.random.default_rng(s) for s in ss.spawn(6))
-    prof = profiles(g, r_struct)
-    cen = centres(g, r_struct, len(months))
-    fac = facilities(g, r_struct)
-    pool = people.Pool()
+@dataclass
+class _Ctx:
+    """What every roster builder needs: the city, the person pool, scale and horizon."""
 
-    # 低保: households (mostly rural) and their members.
-    rng = r_db
-    a, x = _spans(rng, CITY["dibao_households"] * f, CITY["dibao_months"], h0, len(months), 15)
+    g: Geo
+    prof: Profiles
+    pool: people.Pool
+    f: float
+    h0: int
+    n_months: int
+
+
+def _dibao(c: _Ctx, rng) -> tuple[dict, dict]:
+    """低保: households (mostly rural) and their members."""
+    g, prof, pool, f, h0 = c.g, c.prof, c.pool, c.f, c.h0
+    a, x = _spans(rng, CITY["dibao_households"] * f, CITY["dibao_months"], h0, c.n_months, 15)
     n_hh = len(a)
     w = prof.households * np.where(g.urban, 1.0, 9.0)  # 低保 is mostly rural
     comm = _pick(rng, w.astype(float), n_hh)
@@ -163,12 +164,20 @@ def build(scale: str, seed: int) -> World:
         "relation": rel,
         "able": able,
         "disabled": disabled,
+        "age_at_approval": age,
     }
 
-    # 失业登记: open registrations, recently closed ones, new ones; some 低保 members.
-    rng = r_un
+    return dibao, members
+
+
+def _unemployment(c: _Ctx, rng, dibao: dict, members: dict) -> dict:
+    """失业登记: open registrations, recently closed ones, new ones; some 低保 members."""
+    g, prof, pool, f, h0 = c.g, c.prof, c.pool, c.f, c.h0
+    a, hh_of, m_person = dibao["approval"], members["household"], members["person"]
+    able, disabled = members["able"], members["disabled"]
+    m_comm = dibao["community"][hh_of]
     S, D = CITY["unemployed"] * f, CITY["unemployed_months"]
-    r_open, c_open = _spans(rng, S, D, h0, len(months), 6)
+    r_open, c_open = _spans(rng, S, D, h0, c.n_months, 6)
     n_closed = rng.poisson(S / D * 12)
     c_closed = h0 - rng.integers(1, 366, n_closed)
     r_closed = c_closed - _exp_days(rng, D, n_closed)
@@ -210,10 +219,14 @@ def build(scale: str, seed: int) -> World:
     }
     unemp["disabled"][is_dibao] = disabled[linked]
 
-    # 流动人口: registrations with cancellations; a quarter hold a family-doctor contract.
-    rng = r_fl
+    return unemp
+
+
+def _floating(c: _Ctx, rng) -> dict:
+    """流动人口: registrations with cancellations."""
+    g, prof, pool, f, h0 = c.g, c.prof, c.pool, c.f, c.h0
     S, D = CITY["floating"] * f, CITY["floating_months"]
-    fr, fc = _spans(rng, S, D, h0, len(months), 10)
+    fr, fc = _spans(rng, S, D, h0, c.n_months, 10)
     n_fl = len(fr)
 
     fl_comm = _pick(rng, prof.residents * np.where(g.urban, 2.0, 0.35), n_fl)
@@ -250,8 +263,16 @@ def build(scale: str, seed: int) -> World:
         "fp": rng.random(n_fl) < 0.9,
     }
 
-    # 家庭医生签约: residents (older and younger people first), 低保 elderly, migrants.
-    rng = r_ct
+    return floating
+
+
+def _contracts(c: _Ctx, rng, dibao: dict, members: dict, floating: dict) -> dict:
+    """家庭医生签约: residents (older and younger people first), 低保 elderly, migrants."""
+    g, prof, pool, f, h0 = c.g, c.prof, c.pool, c.f, c.h0
+    a, hh_of, m_person = dibao["approval"], members["household"], members["person"]
+    m_comm, age = dibao["community"][hh_of], members["age_at_approval"]
+    fr, fc, fl_person = floating["reg"], floating["cancel"], floating["person"]
+    fl_comm, n_fl = floating["community"], len(floating["reg"])
     stock = CITY["contracts"] * f
     churn = CITY["contract_churn"]
     fl_holders = np.where(rng.random(n_fl) < 0.2)[0]
@@ -286,8 +307,27 @@ def build(scale: str, seed: int) -> World:
         "last": np.r_[e, np.full(len(db_holders), 2040), year_of(fc[fl_holders])],
         "doy": np.where(rng.random(n_h) < 0.3, rng.integers(0, 90, n_h), rng.integers(0, 365, n_h)),
         "u": rng.random((n_h, 6)).astype(np.float32),
-        "no_expiry": rng.random(n_h) < 0.04,
     }
+    return contract
+
+
+def build(scale: str, seed: int) -> World:
+    g = geo()
+    f = SCALES[scale]
+    months = month_range(HORIZON_START, HORIZON_END)
+    h0 = month_start(HORIZON_START)
+    ss = np.random.SeedSequence(seed)
+    r_struct, r_db, r_un, r_ct, r_fl, r_ids = (np.random.default_rng(s) for s in ss.spawn(6))
+    prof = profiles(g, r_struct)
+    cen = centres(g, r_struct, len(months))
+    fac = facilities(g, r_struct)
+    pool = people.Pool()
+
+    ctx = _Ctx(g, prof, pool, f, h0, len(months))
+    dibao, members = _dibao(ctx, r_db)
+    unemp = _unemployment(ctx, r_un, dibao, members)
+    floating = _floating(ctx, r_fl)
+    contract = _contracts(ctx, r_ct, dibao, members, floating)
     persons = people.finalise(pool, r_ids)
     return World(
         scale=scale,
