@@ -200,6 +200,20 @@ def render(table: Table, frame: dict, world: World, style: Style, rng, rates: di
         _id_faults(r, id_col, picker, style, rng)
     if table.has_region:
         _region(r, frame["_community"], style, picker, rng, rates, g)
+    _value_faults(r, picker, rng)
+    for i, reason in r.faults.items():
+        r.irregular.setdefault(reason, []).append(i)
+
+    # Cosmetic irregularities (loaded).
+    if id_col:
+        _id_cosmetics(r, id_col, frame["_person"], world, picker, rng)
+    _cosmetics(r, table, frame, style, picker, rng)
+    return r
+
+
+def _value_faults(r: Rendered, picker: _Picker, rng) -> None:
+    """Values that do not parse (bad_date, bad_number, bad_enum), after the ID and region ones."""
+    n, cols = r.n, r.columns
     for kind, kinds in (
         ("bad_date", ("date",)),
         ("bad_number", NUMERIC_KINDS),
@@ -217,12 +231,11 @@ def render(table: Table, frame: dict, world: World, style: Style, rng, rates: di
             bad = BAD_VALUES[kind.removeprefix("bad_")]
             r.cells[t][i] = bad[int(rng.integers(0, len(bad)))]
             r.faults[int(i)] = kind
-    for i, reason in r.faults.items():
-        r.irregular.setdefault(reason, []).append(i)
 
-    # Cosmetic irregularities (loaded).
-    if id_col:
-        _id_cosmetics(r, id_col, frame["_person"], world, picker, rng)
+
+def _cosmetics(r: Rendered, table: Table, frame: dict, style: Style, picker: _Picker, rng) -> None:
+    """Irregularities that still load: full-width text, spaces, mixed date forms, blanks."""
+    n, cols = r.n, r.columns
     key = next(
         (
             c.name
@@ -279,7 +292,6 @@ def render(table: Table, frame: dict, world: World, style: Style, rng, rates: di
                 r.cells[opts[int(rng.integers(0, len(opts)))]][i] = ""
                 done.append(i)
         r.note("blank_optional", done)
-    return r
 
 
 def _id_faults(r: Rendered, col: str, picker: _Picker, style: Style, rng) -> None:
