@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.assets import ingest
+from pipelines.assets import dbt, ingest
+from pipelines.quality import definitions as quality
 
 PARTS: list[dg.Definitions] = [
     ingest.defs,
+    dbt.defs,
+    quality.defs,
 ]
 
 # Warehouse writes run in-process (a multiprocess step costs ~7 s and DuckDB allows

@@ -142,7 +142,10 @@ def downstream_steps() -> list[Step]:
     """The steps after ingestion, in order. Each part adds one line here, e.g.
     ``dbt_step`` from pipelines.assets.dbt, ``publish_step`` from pipelines.publish.
     A step is called on every run; ``ctx.outcome.changed`` says whether raw.* changed."""
-    return []
+    from pipelines.assets.dbt import dbt_step
+    from pipelines.quality.step import quality_publish_step
+
+    return [dbt_step, quality_publish_step]
 
 
 def ensure_dagster_home(settings: Settings) -> Path:
