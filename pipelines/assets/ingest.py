@@ -8,7 +8,7 @@ files no table can take (unrecognised names, month folders not YYYY-MM).
 
 import dagster as dg
 
-from pipelines.contract.tables import TABLES, Table
+from pipelines.contract.tables import QUARANTINE_REASONS, TABLES, Table
 from pipelines.ingest import files as landing
 from pipelines.ingest.ids import load_key
 from pipelines.ingest.load import FileResult, load_table_month, log_unloadable, unreconciled
@@ -35,7 +35,7 @@ def describe(r: FileResult) -> str:
     """One Chinese line per file (file names and counts only, never a cell's content)."""
     head = f"{r.source_file}：{STATUS_ZH.get(r.status, r.status)}"
     if r.status == "loaded":
-        reasons = "，".join(f"{k} {v}" for k, v in r.reasons.items())
+        reasons = "；".join(f"{QUARANTINE_REASONS.get(k, k)} {v} 行" for k, v in r.reasons.items())
         return (
             f"{head}，读取 {r.rows_read} 行 = 加载 {r.loaded} + 隔离 {r.quarantined}"
             f" + 重复 {r.duplicates} + 非数据行 {r.non_data_rows}"
