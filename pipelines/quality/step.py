@@ -7,7 +7,6 @@ Each runs one Dagster job in-process (so it shows in the Dagster UI) and makes s
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import duckdb
 
@@ -25,23 +24,50 @@ _CURRENT_LOADS = (
 )
 
 
-def _load_ids(path: Path, table: str) -> list[str]:
-    if not path.exists():
+def _query(con: duckdb.DuckDBPyConnection, sql: str, empty):
+    try:
+        return con.execute(sql).fetchall()[0][0]
+    except duckdb.CatalogException:  # not built yet
+        return empty
+
+
+def _published_loads(settings) -> list[str]:
+    if not settings.serving_current.exists():
         return []
-    with duckdb.connect(str(path), read_only=True) as con:
-        try:
-            return con.execute(_CURRENT_LOADS.format(table=table)).fetchall()[0][0]
-        except duckdb.CatalogException:
-            return []
+    with duckdb.connect(str(settings.serving_current), read_only=True) as con:
+        return _query(con, _CURRENT_LOADS.format(table="dq.loads"), [])
+
+
+def _warehouse_state(settings) -> tuple[list[str], list[str], list[str]]:
+    """(file versions in raw.* now, file versions the last checks saw, the blocking
+    failures those checks found)."""
+    if not settings.warehouse_path.exists():
+        return [], [], []
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        return (
+            _query(con, _CURRENT_LOADS.format(table="raw.load_log"), []),
+            _query(con, _CURRENT_LOADS.format(table="dq.loads"), []),
+            _query(
+                con,
+                "SELECT coalesce(list(check_label || '（' || check_name || '）'), []) "
+                "FROM dq.check_results WHERE NOT passed AND severity = 'blocking'",
+                [],
+            ),
+        )
 
 
 def published_is_current(settings) -> bool:
     """True when the serving version holds exactly the file versions now in the warehouse:
-    then there is nothing new to publish. A run killed after loading (or a blocked one)
-    leaves them different, so the next run checks and publishes."""
-    return _load_ids(settings.warehouse_path, "raw.load_log") == _load_ids(
-        settings.serving_current, "dq.loads"
-    )
+    then there is nothing new to publish. A run killed after loading leaves them
+    different, so the next run checks and publishes."""
+    return _warehouse_state(settings)[0] == _published_loads(settings)
+
+
+def still_blocked(settings) -> list[str]:
+    """The blocking failures found on exactly the data the warehouse holds now (a blocked
+    run, then nothing new): checking again would only repeat them."""
+    loaded, checked, blocking = _warehouse_state(settings)
+    return blocking if loaded == checked else []
 
 
 def _last_run(settings) -> dict:
@@ -74,6 +100,14 @@ def _run_job(ctx, job_name: str, step_name: str):
     if not rebuilt and published_is_current(settings):
         message = f"没有新数据，当前版本 {kept or '（尚无）'} 保持不变"
         write_last_run(settings, RunOutcome("nothing_new", message, kept, [], rejected))
+        return StepResult(step_name, ok=True, message=message)
+    blocked = [] if rebuilt else still_blocked(settings)
+    if blocked:
+        message = (
+            f"没有新数据；现有数据此前未通过阻断性检查，仍保留版本 {kept or '（尚无）'}："
+            + "、".join(blocked)
+        )
+        write_last_run(settings, RunOutcome("nothing_new", message, kept, blocked, rejected))
         return StepResult(step_name, ok=True, message=message)
     result = ctx.execute_job(job_name)
     last = _last_run(settings)

@@ -10,6 +10,7 @@ import dagster as dg
 from pipelines.assets import ingest
 from pipelines.publish import current_version
 from pipelines.quality.definitions import defs as quality_defs
+from pipelines.quality.run import run_checks
 
 # the code location without dbt (these warehouses are hand-made): ingestion + quality
 defs = dg.Definitions.merge(ingest.defs, quality_defs)
@@ -100,3 +101,33 @@ def test_runner_step_publishes_then_reports_nothing_new_and_failures(settings, w
         assert not failed.ok and current_version(settings) == version
         last = _last_run(settings)
         assert last["outcome"] == "failed" and "dbt 构建失败" in last["message"]
+
+        def new_file(load_id: str) -> None:
+            wh(
+                "INSERT INTO raw.load_log (load_id, table_name, period, status, is_current, "
+                "rows_read, non_data_rows, duplicates, loaded, quarantined) VALUES "
+                "(?, 'service_center', DATE '2025-01-01', 'loaded', true, 0, 0, 0, 0, 0)",
+                [load_id],
+            )
+
+        # new data checked, then the publish was killed: the next run publishes it
+        new_file("L901")
+        run_checks(settings, None, "killed-before-publish", build_docs=False)
+        resumed = step(RunOutcome(months=[], files=[]))
+        assert resumed.ok and current_version(settings) != version
+        version = current_version(settings)
+
+        # new data that fails a blocking check; then a run with nothing new exits 0 and
+        # still says why the data is not published
+        new_file("L902")
+        wh(
+            "UPDATE analytics.indicator_values SET value = 150 "
+            "WHERE indicator_code = 'T_PCT' AND region_level = 'city'"
+        )
+        blocked = step(RunOutcome(months=[], files=[]))
+        assert not blocked.ok and current_version(settings) == version
+        assert _last_run(settings)["outcome"] == "blocked"
+        again = step(RunOutcome(months=[], files=[]))
+        assert again.ok and current_version(settings) == version
+        last = _last_run(settings)
+        assert last["outcome"] == "nothing_new" and "percentage_in_range" in last["message"]
