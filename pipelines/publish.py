@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from pipelines.faults import pause_point
 from pipelines.settings import Settings
 
 PUBLISH_SCHEMAS = ("analytics", "dq")
@@ -35,9 +34,6 @@ PERSONAL_COLUMNS = {
     "permit_number",
     "row_data",
 }
-# Test hook: seconds to sleep after the temp file is complete, before it is renamed (the
-# tests SIGKILL the publish there).
-PAUSE_ENV = "JCW_TEST_PUBLISH_PAUSE"
 
 OUTCOME_LABELS = {
     "published": "已发布",
@@ -214,9 +210,7 @@ def publish(settings: Settings, run_id: str) -> str:
     final = settings.serving_dir / f"{version}.duckdb"
     _write_serving_file(settings.warehouse_path, tmp, version, run_id, published_at)
     _fsync_path(tmp)
-    if os.environ.get(PAUSE_ENV):
-        print(f"publish paused after writing {tmp.name}", file=sys.stderr, flush=True)
-        time.sleep(float(os.environ[PAUSE_ENV]))
+    pause_point("publish")  # tests SIGKILL here: temp file complete, not yet switched
     os.replace(tmp, final)
     _fsync_path(settings.serving_dir)
     switch_current(settings, version)

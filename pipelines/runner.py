@@ -248,8 +248,9 @@ def run_pipeline(
     from pipelines.definitions import defs
 
     t0 = time.monotonic()
-    started = datetime.now()
     with warehouse.writer_lock(settings):
+        # after the lock: a run that waited must not report the other run's loads as its own
+        started = datetime.now()
         files = landing.scan(settings.landing_dir)
         todo = {m: t for m, t in pending(settings, files).items() if _in_range(m, months)}
         if "" in todo:  # files in no month folder: logged by any month's run

@@ -30,7 +30,7 @@ from dagster_dbt import (
 )
 
 from pipelines.settings import DBT_PROJECT_DIR, Settings, get_settings
-from pipelines.warehouse import writer_lock
+from pipelines.warehouse import connect, writer_lock
 
 if TYPE_CHECKING:
     from pipelines.runner import PipelineContext, StepResult
@@ -121,6 +121,17 @@ def last_good_build(settings: Settings) -> float | None:
     return path.stat().st_mtime if ok else None
 
 
+def raw_changed_since(settings: Settings, built: float) -> bool:
+    """Whether a file was loaded or removed after the last good build: by this run, or by
+    an earlier one that was killed before it could rebuild."""
+    with connect(settings) as con:
+        (last,) = con.execute(
+            "SELECT max(finished_at) FROM raw.load_log WHERE status IN ('loaded', 'removed')"
+        ).fetchone()
+    # finished_at is naive local time, which timestamp() reads as such, comparable to mtime
+    return last is not None and last.timestamp() > built
+
+
 def dbt_step(ctx: "PipelineContext") -> "StepResult":
     """`jcw run`'s step after ingestion: build analytics.* when raw.* changed, when it was
     never built (or the last build failed), or when the dbt project changed since."""
@@ -128,7 +139,7 @@ def dbt_step(ctx: "PipelineContext") -> "StepResult":
 
     name = "指标计算（dbt）"
     built = last_good_build(ctx.settings)
-    if ctx.outcome.changed or built is None or newest_project_file() > built:
+    if built is None or newest_project_file() > built or raw_changed_since(ctx.settings, built):
         result = ctx.execute_job(DBT_JOB)
         failed = [
             e.asset_check_evaluation_data.check_name

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.contract.tables import QUARANTINE_REASONS, Table, raw_columns
+from pipelines.faults import pause_point
 from pipelines.ingest import regions, schema
 from pipelines.ingest.errors import FileRejected
 from pipelines.ingest.files import LandingFile, sha256_of
@@ -246,6 +247,7 @@ def load_table_month(
             results.append(FileResult(f.rel, table.name, month, "unchanged"))
             continue
         results.append(load_file(con, settings, f, sha, key))
+        pause_point("ingest")  # the file's transaction is committed here
     present = {f.rel for f in files}
     current = con.execute(
         "SELECT DISTINCT source_file, department FROM raw.load_log "

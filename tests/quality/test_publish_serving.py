@@ -14,8 +14,8 @@ import duckdb
 import pytest
 
 from pipelines.cli import main as jcw
+from pipelines.faults import PAUSE_ENV
 from pipelines.publish import (
-    PAUSE_ENV,
     PERSONAL_COLUMNS,
     PublishError,
     current_version,
@@ -96,7 +96,7 @@ def test_reader_holding_current_keeps_its_version_while_publish_succeeds(setting
 
 def test_publish_killed_midway_leaves_previous_version_and_next_publish_completes(settings):
     first = publish(settings, "run-good")
-    env = {**os.environ, "JCW_DATA_DIR": str(settings.data_dir), PAUSE_ENV: "120"}
+    env = {**os.environ, "JCW_DATA_DIR": str(settings.data_dir), PAUSE_ENV: "publish:120"}
     proc = subprocess.Popen(
         [
             sys.executable,
