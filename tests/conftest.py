@@ -45,3 +45,24 @@ def copy_data_dir(src: Path, dst: Path) -> Path:
 
     shutil.copytree(src, dst, copy_function=shutil.copy2, dirs_exist_ok=True)
     return dst
+
+
+@pytest.fixture(scope="session")
+def demo_published(demo_landing, tmp_path_factory) -> dict:
+    """The demo landing loaded, built, checked and published by one real ``jcw run``
+    (through Dagster, dbt and the checks), in a copy of the demo data directory.
+
+    Returns {"data_dir", "settings", "outcome"}. Tests may run the pipeline again
+    (nothing new) but must not change landing.
+    """
+    from pipelines.runner import run_pipeline
+    from pipelines.settings import Settings
+
+    data_dir = copy_data_dir(demo_landing["data_dir"], tmp_path_factory.mktemp("demo_published"))
+    settings = Settings(data_dir=data_dir)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("JCW_PII_KEY_FILE", raising=False)
+        mp.setenv("JCW_DATA_DIR", str(data_dir))
+        outcome = run_pipeline(settings)
+    assert outcome.exit_code == 0, outcome.summary()
+    return {"data_dir": data_dir, "settings": settings, "outcome": outcome}

@@ -1,8 +1,9 @@
 """The dashboard in a real browser: ``jcw serve`` driven by Debian's headless Chromium.
 
-Runs on the fixture serving file of tests/dashboard (or on the data directory in
-``JCW_BROWSER_DATA_DIR``, e.g. the demo data, where only the Chinese texts are checked).
-Screenshots of every page go to test-artifacts/screenshots/.
+Runs twice: on the fixture serving file of tests/dashboard (its hand-chosen numbers are
+checked) and on the demo data published by a real ``jcw run`` (Chinese texts, and
+figures read from the serving file). ``JCW_BROWSER_DATA_DIR`` runs it on another data
+directory instead. Screenshots of every page go to test-artifacts/screenshots/<data set>/.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.browser
 PROJECT = Path(__file__).resolve().parents[2]
 SHOTS = PROJECT / "test-artifacts" / "screenshots"
 TIMEOUT_MS = 30_000
-OWN_FIXTURE = "JCW_BROWSER_DATA_DIR" not in os.environ
+DATA_SETS = ["custom"] if os.environ.get("JCW_BROWSER_DATA_DIR") else ["fixture", "demo"]
 
 # url path, title shown, texts every data set has, numbers of the fixture (hand-chosen)
 PAGES = [
@@ -59,13 +60,20 @@ def _fixture_dir(tmp: Path) -> Path:
     return module.build_data_dir(tmp)
 
 
+@pytest.fixture(scope="module", params=DATA_SETS)
+def dataset(request, tmp_path_factory) -> tuple[str, Path]:
+    if request.param == "custom":
+        return "custom", Path(os.environ["JCW_BROWSER_DATA_DIR"])
+    if request.param == "demo":
+        return "demo", request.getfixturevalue("demo_published")["data_dir"]
+    return "fixture", _fixture_dir(tmp_path_factory.mktemp("browser"))
+
+
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def base_url(dataset, tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.fail("缺少 /usr/bin/chromium：请先运行 scripts/install_system_deps.sh")
-    data_dir = os.environ.get("JCW_BROWSER_DATA_DIR") or _fixture_dir(
-        tmp_path_factory.mktemp("browser")
-    )
+    data_dir = dataset[1]
     port = _free_port()
     jcw = Path(sys.executable).parent / "jcw"
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
@@ -139,7 +147,7 @@ def _settle(page) -> None:
     page.wait_for_function(RENDERED, timeout=TIMEOUT_MS)
 
 
-def _screenshot(page, name: str) -> None:
+def _screenshot(page, dataset, name: str) -> None:
     """The whole page: Streamlit scrolls inside its main block, so grow the viewport to it."""
     height = page.evaluate(
         "() => Math.max(document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 0,"
@@ -147,8 +155,8 @@ def _screenshot(page, name: str) -> None:
     )
     page.set_viewport_size({"width": 1440, "height": min(max(height, 1000), 8000)})
     _settle(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    (SHOTS / dataset[0]).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / dataset[0] / f"{name}.png"), full_page=True)
     page.set_viewport_size({"width": 1440, "height": 1000})
 
 
@@ -165,23 +173,23 @@ def test_deep_link_on_a_fresh_server_runs_the_whole_app(page, base_url):
 @pytest.mark.parametrize(
     ("path", "title", "texts", "numbers"), PAGES, ids=[p[0] or "overview" for p in PAGES]
 )
-def test_page_renders_in_chinese(page, base_url, path, title, texts, numbers):
+def test_page_renders_in_chinese(page, base_url, dataset, path, title, texts, numbers):
     _open(page, base_url, path, title)
-    for text in texts + (numbers if OWN_FIXTURE else []):
+    for text in texts + (numbers if dataset[0] == "fixture" else []):
         page.get_by_text(text, exact=False).first.wait_for(timeout=TIMEOUT_MS)
-    _screenshot(page, path or "overview")
+    _screenshot(page, dataset, path or "overview")
 
 
-def test_drill_down_by_clicking_a_district(page, base_url):
+def test_drill_down_by_clicking_a_district(page, base_url, dataset):
     _open(page, base_url, "drilldown", "四级钻取")
     page.locator('[data-testid="stSelectbox"]').filter(has_text="下钻到区县").click()
     page.get_by_role("option", name="历下区", exact=True).click()
     page.get_by_text("济南市 › 历下区").first.wait_for(timeout=TIMEOUT_MS)
     _settle(page)
     page.get_by_text("下级街道").first.wait_for(timeout=TIMEOUT_MS)
-    if OWN_FIXTURE:
+    if dataset[0] == "fixture":
         page.get_by_text("4.29‰").first.wait_for(timeout=TIMEOUT_MS)
-    _screenshot(page, "drilldown_lixia")
+    _screenshot(page, dataset, "drilldown_lixia")
 
 
 def test_drill_down_by_clicking_a_table_row(page, base_url):
@@ -208,3 +216,19 @@ def test_excel_download_opens_with_chinese_headers(page, base_url, tmp_path):
     assert rows[0][:4] == ["代码", "指标名称", "英文名称", "领域"]
     assert len(rows) == 1 + 45
     shutil.copy(target, SHOTS.parent / "指标目录.xlsx")
+
+
+def test_overview_shows_the_published_city_dibao_persons(page, base_url, dataset):
+    """The city's 低保人数 of the latest month, read from the served file itself and
+    formatted here by hand: thousands separator below 10,000, else 万 with two decimals."""
+    import duckdb
+
+    with duckdb.connect(str(dataset[1] / "serving" / "current"), read_only=True) as con:
+        (persons,) = con.execute(
+            "SELECT value FROM analytics.indicator_values WHERE indicator_code = 'DB_PERSONS'"
+            " AND region_level = 'city' ORDER BY period DESC LIMIT 1"
+        ).fetchone()
+    assert persons > 0
+    shown = f"{persons:,.0f}人" if persons < 10_000 else f"{persons / 10_000:.2f}万人"
+    _open(page, base_url, "", "济南市社区工作总览")
+    page.get_by_text(shown, exact=True).first.wait_for(timeout=TIMEOUT_MS)

@@ -9,31 +9,15 @@ import pandas as pd
 import pytest
 
 from pipelines.reference import at_level
-from tests.conftest import copy_data_dir
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo(demo_landing, tmp_path_factory):
-    import dagster as dg
-
-    from pipelines.assets import dbt
-    from pipelines.runner import PipelineContext, RunOutcome, run_pipeline
-    from pipelines.settings import Settings
-
-    data_dir = copy_data_dir(demo_landing["data_dir"], tmp_path_factory.mktemp("dbt_demo"))
-    settings = Settings(data_dir=data_dir)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("JCW_PII_KEY_FILE", raising=False)
-        mp.delenv("JCW_WAREHOUSE_PATH", raising=False)
-        mp.setenv("JCW_DATA_DIR", str(data_dir))
-        assert run_pipeline(settings).ingest_failed == []
-        with dg.DagsterInstance.ephemeral() as instance:
-            ctx = PipelineContext(settings, instance, dbt.defs, RunOutcome(months=[]))
-            step = dbt.dbt_step(ctx)  # builds unless jcw run's own dbt step already did
-    assert step.ok, step.message
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+def demo(demo_published):
+    """The warehouse after the real ``jcw run`` (ingestion, then its dbt step)."""
+    assert demo_published["outcome"].steps[0].ok, demo_published["outcome"].summary()
+    con = duckdb.connect(str(demo_published["settings"].warehouse_path), read_only=True)
     yield con
     con.close()
 

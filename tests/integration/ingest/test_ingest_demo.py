@@ -10,8 +10,6 @@ import duckdb
 import pytest
 
 from pipelines.runner import run_pipeline
-from pipelines.settings import Settings
-from tests.conftest import copy_data_dir
 
 pytestmark = pytest.mark.slow
 
@@ -35,16 +33,16 @@ def _snapshot(path: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def ingested(demo_landing, tmp_path_factory):
-    data_dir = copy_data_dir(demo_landing["data_dir"], tmp_path_factory.mktemp("ingest_demo"))
+def ingested(demo_published, demo_landing):
+    settings = demo_published["settings"]
+    outcome = demo_published["outcome"]  # the first run, on the untouched demo landing
+    first = _snapshot(settings.warehouse_path)
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("JCW_PII_KEY_FILE", raising=False)
-        mp.setenv("JCW_DATA_DIR", str(data_dir))
-        settings = Settings(data_dir=data_dir)
-        outcome = run_pipeline(settings)
-        first = _snapshot(settings.warehouse_path)
+        mp.setenv("JCW_DATA_DIR", str(settings.data_dir))
         second_outcome = run_pipeline(settings)
-        second = _snapshot(settings.warehouse_path)
+    second = _snapshot(settings.warehouse_path)
+    data_dir = settings.data_dir
     pii = (
         (data_dir / "generator" / demo_landing["manifest"]["pii_values_path"])
         .read_text(encoding="utf-8")
