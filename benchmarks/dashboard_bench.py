@@ -15,20 +15,13 @@ import subprocess
 import time
 from pathlib import Path
 
+from dashboards.serve import CHROMIUM, CHROMIUM_ARGS
+from dashboards.serve import command as serve_command
 from pipelines.settings import PROJECT_DIR
 
 DASHBOARDS = PROJECT_DIR / "dashboards"
 PAGE_DIRS = ("views", "pages")
 EMPTY_STATE_PAGES = {"no_data"}
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def page_scripts() -> list[Path]:
@@ -115,15 +108,7 @@ def browser_load(
 
     port = _free_port()
     env = dict(env or os.environ, JCW_DATA_DIR=str(data_dir))
-    cmd = [
-        str(PROJECT_DIR / ".venv" / "bin" / "streamlit"),
-        "run",
-        str(DASHBOARDS / "app.py"),
-        "--server.headless=true",
-        f"--server.port={port}",
-        "--server.address=127.0.0.1",
-        "--browser.gatherUsageStats=false",
-    ]
+    cmd = serve_command("127.0.0.1", port)  # exactly what `jcw serve` runs
     server = subprocess.Popen(
         cmd, env=env, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -132,7 +117,7 @@ def browser_load(
         wait_ms = timeout_s * 1000
         url = f"http://127.0.0.1:{port}/"
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
 
             def visit(page) -> float:
                 t0 = time.perf_counter()
