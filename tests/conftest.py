@@ -55,14 +55,21 @@ def demo_published(demo_landing, tmp_path_factory) -> dict:
     Returns {"data_dir", "settings", "outcome"}. Tests may run the pipeline again
     (nothing new) but must not change landing.
     """
-    from pipelines.runner import run_pipeline
     from pipelines.settings import Settings
 
     data_dir = copy_data_dir(demo_landing["data_dir"], tmp_path_factory.mktemp("demo_published"))
     settings = Settings(data_dir=data_dir)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("JCW_PII_KEY_FILE", raising=False)
-        mp.setenv("JCW_DATA_DIR", str(data_dir))
-        outcome = run_pipeline(settings)
+    outcome = run_pipeline_isolated(settings)
     assert outcome.exit_code == 0, outcome.summary()
     return {"data_dir": data_dir, "settings": settings, "outcome": outcome}
+
+
+def run_pipeline_isolated(settings):
+    """``jcw run``'s pipeline on ``settings.data_dir`` with the key file in that directory,
+    leaving the test process's environment as it was (run_pipeline sets JCW_DATA_DIR)."""
+    from pipelines.runner import run_pipeline
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("JCW_PII_KEY_FILE", raising=False)
+        mp.setenv("JCW_DATA_DIR", str(settings.data_dir))
+        return run_pipeline(settings)

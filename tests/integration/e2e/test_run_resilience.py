@@ -26,10 +26,9 @@ MONTHS = ["2025-01", "2025-02"]
 RUN_TIMEOUT = 600
 
 READER = """
-import sys, time, duckdb
+import os, sys, time, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
 stop = sys.argv[2]
-import os
 while not os.path.exists(stop):
     version = con.execute("SELECT version FROM dq.publication").fetchone()[0]
     rows = con.execute("SELECT count(*) FROM analytics.indicator_values").fetchone()[0]

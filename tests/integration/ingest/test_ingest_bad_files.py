@@ -13,8 +13,8 @@ import pytest
 
 from pipelines import cli
 from pipelines.ingest.ids import check_char
-from pipelines.runner import run_pipeline
 from pipelines.settings import Settings
+from tests.conftest import run_pipeline_isolated
 
 pytestmark = pytest.mark.slow
 
@@ -101,30 +101,29 @@ def scenario(tmp_path_factory):
     put(landing, BAD["unrecognized"], b"a,b\n1,2\n")
     put(landing, BAD["bad_month"], roster("C", 1))
     out = {}
-    with pytest.MonkeyPatch.context() as mp:
+    out["first"] = run_pipeline_isolated(settings)
+    out["first_log"] = _log(settings)
+    out["first_rows"] = _rows(settings)
+    # the same name, new content: replaces exactly the old rows
+    put(landing, GOOD, roster("D", 2, start=10), mtime=1_738_100_000)
+    out["second"] = run_pipeline_isolated(settings)
+    out["second_rows"] = _rows(settings)
+    # a new version that cannot be read: the last good rows stay
+    put(landing, GOOD, b"", mtime=1_738_200_000)
+    out["third"] = run_pipeline_isolated(settings)
+    out["third_rows"] = _rows(settings)
+    # removed from landing: its rows go
+    (landing / GOOD).unlink()
+    out["fourth"] = run_pipeline_isolated(settings)
+    out["fourth_rows"] = _rows(settings)
+    out["fourth_log"] = _log(settings)
+    # the command line, with nothing new left: exit 0 and say so
+    printed = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(printed):
         mp.delenv("JCW_PII_KEY_FILE", raising=False)
-        out["first"] = run_pipeline(settings)
-        out["first_log"] = _log(settings)
-        out["first_rows"] = _rows(settings)
-        # the same name, new content: replaces exactly the old rows
-        put(landing, GOOD, roster("D", 2, start=10), mtime=1_738_100_000)
-        out["second"] = run_pipeline(settings)
-        out["second_rows"] = _rows(settings)
-        # a new version that cannot be read: the last good rows stay
-        put(landing, GOOD, b"", mtime=1_738_200_000)
-        out["third"] = run_pipeline(settings)
-        out["third_rows"] = _rows(settings)
-        # removed from landing: its rows go
-        (landing / GOOD).unlink()
-        out["fourth"] = run_pipeline(settings)
-        out["fourth_rows"] = _rows(settings)
-        out["fourth_log"] = _log(settings)
-        # the command line, with nothing new left: exit 0 and say so
         mp.setenv("JCW_DATA_DIR", str(data_dir))
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            out["cli_exit"] = cli.main(["run"])
-        out["cli_output"] = printed.getvalue()
+        out["cli_exit"] = cli.main(["run"])
+    out["cli_output"] = printed.getvalue()
     return out
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.runner import run_pipeline
+from tests.conftest import run_pipeline_isolated
 
 pytestmark = pytest.mark.slow
 
@@ -37,10 +37,7 @@ def ingested(demo_published, demo_landing):
     settings = demo_published["settings"]
     outcome = demo_published["outcome"]  # the first run, on the untouched demo landing
     first = _snapshot(settings.warehouse_path)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("JCW_PII_KEY_FILE", raising=False)
-        mp.setenv("JCW_DATA_DIR", str(settings.data_dir))
-        second_outcome = run_pipeline(settings)
+    second_outcome = run_pipeline_isolated(settings)
     second = _snapshot(settings.warehouse_path)
     data_dir = settings.data_dir
     pii = (
