@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 
 from pipelines.contract.tables import TABLES, raw_columns
 from pipelines.publish import audit_and_publish, current_version
 from pipelines.quality.run import blocking_failures, run_checks
+
+EXPECTATION_CHECKS = {
+    "date_not_future",
+    "approval_before_month_end",
+    "required_not_null",
+    "plausible_range",
+    "region_in_hierarchy",
+}
 
 
 def _results(settings, sql: str, params=None):
@@ -284,3 +292,40 @@ def test_a_check_that_cannot_run_is_a_finding_not_a_crash(settings, wh):
     assert "person_key" in blocking[0].observed
     # the checks that could run still ran
     assert any(r.check_name == "delivery_on_time" and not r.passed for r in results)
+
+
+def test_expectations_find_each_planted_fault(settings, wh, fx):
+    """One fault of each kind the GX suites look for, planted in the fixture; each is found
+    on exactly its row, and the rows around it pass."""
+    later = date.today() + timedelta(days=10)
+    wh("UPDATE raw.dibao_household SET approval_date = ? WHERE household_id = 'H2'", [later])
+    wh("UPDATE raw.dibao_household SET person_key = NULL WHERE household_id = 'H1'")
+    lixia = fx.communities_of(fx.LIXIA)
+    wh("UPDATE raw.community_profile SET households = 25000 WHERE community_code = ?", [lixia[0]])
+    wh(
+        "UPDATE raw.community_profile SET community_code = '370102999999' WHERE community_code = ?",
+        [lixia[1]],
+    )
+    results = run_checks(settings, None, "run-gx", build_docs=False)
+    failed = {
+        (r.check_name, r.table_name): (r.failing_rows, r.observed)
+        for r in results
+        if not r.passed and r.check_name in EXPECTATION_CHECKS
+    }
+    assert {k: n for k, (n, _) in failed.items()} == {
+        ("date_not_future", "dibao_household"): 1,
+        # the same date is also after the month it was reported for
+        ("approval_before_month_end", "dibao_household"): 1,
+        ("required_not_null", "dibao_household"): 1,
+        ("plausible_range", "community_profile"): 1,
+        ("region_in_hierarchy", "community_profile"): 1,
+    }
+    # 2 households, 12 districts × 2 communities
+    assert failed[("date_not_future", "dibao_household")][1].startswith(
+        "approval_date（晚于检查当天的天数）：2 行中 1 行不符合，如 10"
+    )
+    assert failed[("plausible_range", "community_profile")][1].startswith(
+        "households：24 行中 1 行不符合，如 25000"
+    )
+    assert "370102999999" in failed[("region_in_hierarchy", "community_profile")][1]
+    assert "person_key" in failed[("required_not_null", "dibao_household")][1]
