@@ -12,6 +12,7 @@ import os
 import tempfile
 import uuid
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ from pipelines.ingest import regions, schema
 from pipelines.ingest.errors import FileRejected
 from pipelines.ingest.files import LandingFile, sha256_of
 from pipelines.ingest.normalize import normalise_cells
-from pipelines.ingest.read import read_file
+from pipelines.ingest.read import RawFile, read_file
 from pipelines.ingest.stage import Stager
 from pipelines.settings import Settings
 
@@ -139,28 +140,41 @@ def _counts(con) -> tuple[dict[str, int], dict[str, int]]:
     return by_cls, reasons
 
 
+def read_normalised(settings: Settings, f: LandingFile) -> RawFile:
+    """Read a file and normalise its cells: the part of loading that needs no warehouse,
+    so it can run ahead in a thread (its own in-memory DuckDB for CSV parsing)."""
+    tmp_root = settings.data_dir / "tmp"
+    tmp_root.mkdir(parents=True, exist_ok=True)
+    # a transcoded copy holds personal data in clear: it lives only inside this block
+    with tempfile.TemporaryDirectory(dir=tmp_root) as work, duckdb.connect() as reader:
+        raw = read_file(f.path, f.table, reader, Path(work))
+    raw.cells = normalise_cells(raw.cells)
+    return raw
+
+
 def load_file(
-    con: duckdb.DuckDBPyConnection, settings: Settings, f: LandingFile, sha: str, key: bytes
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    f: LandingFile,
+    sha: str,
+    key: bytes,
+    read: Future | None = None,
 ) -> FileResult:
+    """Load one file version; ``read`` is its ``read_normalised`` already under way."""
     table = f.table
     assert table is not None and f.month is not None
     started = datetime.now()
     r = FileResult(f.rel, table.name, f.month, "rejected", load_id=uuid.uuid4().hex)
-    tmp_root = settings.data_dir / "tmp"
-    tmp_root.mkdir(parents=True, exist_ok=True)
     try:
-        # a transcoded copy holds personal data in clear: it lives only inside this block
-        with tempfile.TemporaryDirectory(dir=tmp_root) as work:
-            raw = read_file(f.path, table, con, Path(work))
+        raw = read.result() if read else read_normalised(settings, f)
         r.unknown_columns = raw.unknown_columns
         n_cells = raw.cells.num_columns - 1
-        cells, raw.cells = normalise_cells(raw.cells), None  # free the raw copy (memory)
-        con.register("cells", cells)
+        con.register("cells", raw.cells)
         try:
             Stager(table, raw.columns, n_cells, f.period).stage(con, key)
         finally:
             con.unregister("cells")
-            del cells
+            del raw
         by_cls, reasons = _counts(con)
         r.rows_read = sum(by_cls.values())
         r.non_data_rows = by_cls.get("non_data", 0)
@@ -240,14 +254,24 @@ def load_table_month(
     regions.register(con)
     files = [f for f in landing_files if f.table == table and f.month == month]
     results: list[FileResult] = []
+    todo: list[tuple[LandingFile, str]] = []
     for f in files:
         sha = sha256_of(f.path)
         latest = _latest(con, f.rel)
         if latest and latest[0] == sha and latest[1] in ("loaded", "rejected"):
             results.append(FileResult(f.rel, table.name, month, "unchanged"))
-            continue
-        results.append(load_file(con, settings, f, sha, key))
-        pause_point("ingest")  # the file's transaction is committed here
+        else:
+            todo.append((f, sha))
+    # The next file is read (Python and calamine) while DuckDB stages and writes this one:
+    # one file ahead, so at most two files' cells are in memory.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jcw-read") as reader:
+        ahead = reader.submit(read_normalised, settings, todo[0][0]) if todo else None
+        for i, (f, sha) in enumerate(todo):
+            current = ahead
+            if i + 1 < len(todo):
+                ahead = reader.submit(read_normalised, settings, todo[i + 1][0])
+            results.append(load_file(con, settings, f, sha, key, current))
+            pause_point("ingest")  # the file's transaction is committed here
     present = {f.rel for f in files}
     current = con.execute(
         "SELECT DISTINCT source_file, department FROM raw.load_log "

@@ -53,3 +53,25 @@ def test_undecodable_copy_is_rejected_and_leaves_no_partial_copy(tmp_path):
     with pytest.raises(FileRejected, match="编码无法识别"):
         utf8_copy(p, work)
     assert list(work.iterdir()) == []
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_runs_of_empty_lines_each_become_a_blank_row(tmp_path, newline, encoding):
+    rows = ["", "标题", "", "", "", "户主,金额", "张三,5", "", "", "", "", "合计,5"]
+    p = tmp_path / "f.csv"
+    p.write_bytes(newline.join(rows).encode(encoding))
+    out, _ = utf8_copy(p, tmp_path)
+    assert out.read_bytes().decode("utf-8").split(newline) == [r or "," for r in rows]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_empty_lines_at_a_chunk_boundary_are_kept(tmp_path, monkeypatch, encoding):
+    from pipelines.ingest import encoding as enc
+
+    monkeypatch.setattr(enc, "CHUNK", 7)  # chunks end inside, and right after, lines
+    rows = ["户主,金额", "", "张三,5", "", "", "李四,6", "", "合计,11"]
+    p = tmp_path / "f.csv"
+    p.write_bytes("\n".join(rows).encode(encoding))
+    out, _ = utf8_copy(p, tmp_path)
+    assert out.read_bytes().decode("utf-8").split("\n") == [r or "," for r in rows]
