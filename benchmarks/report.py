@@ -7,6 +7,21 @@ from pathlib import Path
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 SECTION_TITLE = "## Benchmark"
+# A backfill run (more than one month) has its own section: both stay on record.
+BACKFILL_START, BACKFILL_END = "<!-- bench-backfill:start -->", "<!-- bench-backfill:end -->"
+BACKFILL_TITLE = "## Benchmark: backfill"
+
+
+def _months(r: dict) -> int | None:
+    return len(r.get("landing_months") or []) or _get(r, "config", "months")
+
+
+def section_marks(r: dict) -> tuple[str, str, str]:
+    """(title, start marker, end marker) of the section this run's results go to: a run
+    asked for more than one month (BENCH_MONTHS) is a backfill."""
+    if (_get(r, "config", "months") or 1) > 1:
+        return BACKFILL_TITLE, BACKFILL_START, BACKFILL_END
+    return SECTION_TITLE, START, END
 
 
 def _get(d: dict | None, *keys):
@@ -41,7 +56,7 @@ def _target(
 def targets(r: dict) -> list[dict]:
     cfg = r.get("config", {})
     city = cfg.get("scale") == "city"
-    months = len(r.get("landing_months") or []) or cfg.get("months")
+    months = _months(r)
     pipe_s = _get(r, "pipeline", "seconds") if _get(r, "pipeline", "ok") else None
     stages = _get(r, "pipeline", "stages_s") or {}
     pages = _get(r, "dashboard", "pages") or {}
@@ -73,7 +88,7 @@ def targets(r: dict) -> list[dict]:
             "<=",
             1800,
             "s",
-            "" if months == 12 else "not run this time (BENCH_MONTHS=12)",
+            "" if months == 12 else f"see the section {BACKFILL_TITLE[3:]!r} (BENCH_MONTHS=12)",
             judged=city,
         ),
         _target(
@@ -121,10 +136,11 @@ def _met(t: dict) -> str:
 def render(r: dict) -> str:
     m = r.get("machine", {})
     cfg = r.get("config", {})
+    title, start, end = section_marks(r)
     lines = [
-        SECTION_TITLE,
+        title,
         "",
-        START,
+        start,
         "",
         f"Run `make bench` ({r.get('started_at')} → {r.get('finished_at')}); "
         f"scale `{cfg.get('scale')}`, months {', '.join(r.get('landing_months') or [])}, "
@@ -254,17 +270,17 @@ def render(r: dict) -> str:
     for name, err in (r.get("errors") or {}).items():
         last = err.strip().splitlines()[-1] if err.strip() else ""
         lines += ["", f"Part `{name}` failed: `{last}`"]
-    lines += ["", END, ""]
+    lines += ["", end, ""]
     return "\n".join(lines)
 
 
 def write_markdown(path: Path, results: dict) -> None:
-    """Replace only the Benchmark section (other sections, e.g. Generation, stay as they are)."""
+    """Replace only this run's section, one month or backfill (other sections, e.g.
+    Generation, stay as they are)."""
     section = render(results)
+    title, start, end = section_marks(results)
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(
-        rf"{re.escape(SECTION_TITLE)}\n\n{re.escape(START)}.*?{re.escape(END)}\n", re.S
-    )
+    pattern = re.compile(rf"{re.escape(title)}\n\n{re.escape(start)}.*?{re.escape(end)}\n", re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _: section, text, count=1)
     else:

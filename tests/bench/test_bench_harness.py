@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from benchmarks import run as bench_run
-from benchmarks.report import write_markdown
+from benchmarks.report import targets, write_markdown
 
 GENERATION_SECTION = "## Generation\n\nmedian of 3: 100 s (written by the generator's helper)\n"
 
@@ -47,3 +47,23 @@ def test_harness_writes_json_and_only_its_markdown_section(demo_landing, tmp_pat
     assert "pandas baseline vs floor" in text
     # the temporary data directory is removed
     assert not list(tmp_path.glob("jcw-bench-*"))
+
+
+def test_a_backfill_run_has_its_own_section(tmp_path):
+    md = tmp_path / "BENCHMARKS.md"
+    md.write_text("# Benchmarks\n\n" + GENERATION_SECTION, encoding="utf-8")
+    month = {"config": {"months": 1, "scale": "city"}, "landing_months": ["2025-01"]}
+    year = {
+        "config": {"months": 12, "scale": "city"},
+        "landing_months": [f"2025-{m:02d}" for m in range(1, 13)],
+        "pipeline": {"ok": True, "published": True, "seconds": 1000.0, "stages_s": {}},
+    }
+    for results in (month, year, month):  # each rewrite touches its own section only
+        results["targets"] = targets(results)
+        write_markdown(md, results)
+    text = md.read_text(encoding="utf-8")
+    assert text.count("## Benchmark\n") == 1 and text.count("## Benchmark: backfill\n") == 1
+    backfill = text.split("## Benchmark: backfill\n")[1]
+    assert "| 12-month backfill (generation excluded) | 1000.00 s | <= 1800 s | ✅ |" in backfill
+    one_month = text.split("## Benchmark\n")[1].split("## Benchmark: backfill")[0]
+    assert "| 12-month backfill (generation excluded) | — s |" in one_month
