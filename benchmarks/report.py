@@ -102,12 +102,22 @@ def targets(r: dict) -> list[dict]:
             "s",
         ),
         _target(
-            "pipeline ÷ pandas baseline",
+            "pipeline ÷ pandas baseline, same files",
+            _ratio(_get(r, "subset", "seconds"), _get(r, "pandas", "total_s")),
+            "<",
+            1,
+            "×",
+            "`jcw run` on only the three tables pandas reads (it still validates, "
+            "pseudonymises, checks and publishes); pandas computes 13 DB_*/FL_* indicators",
+        ),
+        _target(
+            "pipeline (all files) ÷ pandas baseline",
             _ratio(pipe_s, _get(r, "pandas", "total_s")),
             "<",
             1,
             "×",
-            "the pipeline does all 45 indicators, checks and publishing; pandas only the 13 DB_*/FL_*",
+            "the pipeline reads all nine tables and computes all 45 indicators",
+            judged=False,
         ),
     ]
 
@@ -181,6 +191,7 @@ def render(r: dict) -> str:
         ("checks", stages.get("checks"), None, None),
         ("publish", stages.get("publish"), None, None),
         ("other Dagster steps", stages.get("other"), None, None),
+        ("pipeline on the pandas baseline's files only", _get(r, "subset", "seconds"), None, None),
         ("outside Dagster steps (start-up, planning, summary)", _outside(r), None, None),
         (
             "total (end to end)",

@@ -8,7 +8,7 @@ Environment:
   BENCH_OUT     results JSON (default bench_out/results.json)
   BENCH_SEED    generator seed (default 2007)
   BENCH_PARTS   comma list of parts to run (default all but profile):
-                generate,pipeline,floor,pandas,dashboard,browser,profile
+                generate,pipeline,floor,pandas,subset,dashboard,browser,profile
   BENCH_LANDING use this existing landing instead of generating one (read only)
   BENCH_MD      the Markdown file whose "Benchmark" section is rewritten
                 (default BENCHMARKS.md; "-" to skip)
@@ -38,12 +38,13 @@ import traceback
 from pathlib import Path
 
 from benchmarks import floor, pandas_baseline, pipeline_run
+from benchmarks.landing import landing_files
 from benchmarks.machine import machine
 from benchmarks.procmon import PeakSampler
 from benchmarks.report import targets, write_markdown
 from pipelines.settings import PROJECT_DIR, Settings
 
-ALL_PARTS = ("generate", "pipeline", "floor", "pandas", "dashboard", "browser")
+ALL_PARTS = ("generate", "pipeline", "floor", "pandas", "subset", "dashboard", "browser")
 SYNTHETIC_SERVING = PROJECT_DIR / "tests" / "dashboard" / "city_scale.py"
 # A pipeline run longer than this is not repeated (medians "where short enough").
 REPEAT_LIMIT_S = 300
@@ -179,6 +180,27 @@ def bench_pandas(landing: Path, runs: int, floor_con) -> dict:
     return summary
 
 
+def bench_subset(landing: Path, tmp: str | None, runs: int, timeout: float) -> dict:
+    """``jcw run`` on only the files the pandas baseline reads (its three tables): the
+    pipeline's price for what pandas computes, in a data directory of its own."""
+    data_dir = Path(tempfile.mkdtemp(prefix="jcw-bench-subset-", dir=tmp))
+    try:
+        copied = 0
+        for f in landing_files(landing):
+            if f.table.name in pandas_baseline.TABLES:
+                target = data_dir / "landing" / f.path.relative_to(landing)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(f.path, target)
+                copied += 1
+        log(f"pipeline on the pandas subset: {copied} files of {', '.join(pandas_baseline.TABLES)}")
+        out = bench_pipeline(data_dir, runs, timeout, None)
+        out["tables"] = list(pandas_baseline.TABLES)
+        out["files"] = copied
+        return out
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
 def bench_dashboard(data_dir: Path, parts: list[str], loads: int, scale: str) -> dict:
     from benchmarks import dashboard_bench
 
@@ -271,6 +293,16 @@ def main() -> int:
                 cfg["pipeline_runs"],
                 cfg["pipeline_timeout"],
                 cfg["pipeline_cmd"],
+            )
+        if "subset" in parts:
+            results["subset"] = guarded(
+                results,
+                "subset",
+                bench_subset,
+                landing,
+                cfg["tmp"],
+                cfg["pipeline_runs"],
+                cfg["pipeline_timeout"],
             )
         if "profile" in parts:
             log("pipeline under cProfile (not timed)")
