@@ -205,19 +205,13 @@ def load_log_by_table(warehouse: Path) -> dict[str, dict]:
     }
 
 
-def dbt_run_results(since: float, until: float, top: int = 10) -> dict | None:
-    """dbt's own timings of the latest ``dbt build`` written between ``since`` and ``until``
-    (epoch seconds): dagster-dbt writes run_results.json into a fresh
-    dbt_project/target/<run>/ per run (shared by every checkout user: hence the window)."""
+def dbt_run_results(data_dir: Path, since: float, until: float, top: int = 10) -> dict | None:
+    """dbt's own timings of the ``dbt build`` of the run between ``since`` and ``until``
+    (epoch seconds), from ``run_results.json`` in the data directory's dbt target."""
     import json
 
-    from pipelines.settings import DBT_PROJECT_DIR
-
-    found = [
-        p
-        for p in (DBT_PROJECT_DIR / "target").glob("*/run_results.json")
-        if since <= p.stat().st_mtime <= until
-    ]
+    path = data_dir / "dbt" / "target" / "run_results.json"
+    found = [path] if path.exists() and since <= path.stat().st_mtime <= until else []
     if not found:
         return None
     path = max(found, key=lambda p: p.stat().st_mtime)
@@ -241,3 +235,13 @@ def pipeline_stages(data_dir: Path) -> dict:
         "steps": steps,
         "ingestion_by_table": load_log_by_table(settings.warehouse_path),
     }
+
+
+def peak_by_stage(samples: list[tuple[float, int]], steps: list[dict]) -> dict[str, float]:
+    """Peak tree RSS (GB) while each stage's Dagster steps ran, and outside them."""
+    spans = [(s["start"], s["start"] + s["seconds"], s["stage"]) for s in steps]
+    peaks: dict[str, float] = {}
+    for t, rss in samples:
+        stage = next((name for a, b, name in spans if a <= t <= b), "outside steps")
+        peaks[stage] = max(peaks.get(stage, 0.0), rss / 2**30)
+    return peaks

@@ -6,7 +6,7 @@ import contextlib
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -20,6 +20,7 @@ class Measured:
     peak_rss_bytes: int
     returncode: int
     log_path: Path
+    samples: list[tuple[float, int]] = field(default_factory=list)  # (epoch s, tree RSS)
 
     def tail(self, lines: int = 20) -> str:
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -67,7 +68,7 @@ def run_measured(
                 popen.wait()
                 returncode = -9
             seconds = time.perf_counter() - start
-    return Measured(seconds, sampler.peak, returncode, log_path)
+    return Measured(seconds, sampler.peak, returncode, log_path, sampler.samples)
 
 
 class PeakSampler:
@@ -76,12 +77,15 @@ class PeakSampler:
     def __init__(self, pid: int | None = None):
         self.proc = psutil.Process(pid)
         self.peak = 0
+        self.samples: list[tuple[float, int]] = []  # (epoch seconds, tree RSS bytes)
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         while not self._done.is_set():
-            self.peak = max(self.peak, tree_rss(self.proc))
+            rss = tree_rss(self.proc)
+            self.samples.append((time.time(), rss))
+            self.peak = max(self.peak, rss)
             self._done.wait(SAMPLE_SECONDS)
 
     def __enter__(self) -> PeakSampler:

@@ -111,12 +111,13 @@ def bench_pipeline(data_dir: Path, runs: int, timeout: float, cmd: list[str] | N
             {
                 "seconds": m.seconds,
                 "peak_rss_gb": m.peak_rss_bytes / 2**30,
+                "peak_rss_gb_by_stage": pipeline_run.peak_by_stage(m.samples, stages["steps"]),
                 "returncode": m.returncode,
                 "timed_out": m.returncode == -9,
                 "published": Settings(data_dir=data_dir).serving_current.exists(),
                 "stages_s": stages["stages_s"],
                 "ingestion_by_table": stages["ingestion_by_table"],
-                "dbt": pipeline_run.dbt_run_results(started, time.time()),
+                "dbt": pipeline_run.dbt_run_results(data_dir, started, time.time()),
                 "steps": stages["steps"],
                 "log_tail": m.tail() if m.returncode else "",
             }
@@ -130,6 +131,10 @@ def bench_pipeline(data_dir: Path, runs: int, timeout: float, cmd: list[str] | N
         "bytecode_warmup_s": warm_s,
         "seconds": median_of(results, "seconds"),
         "peak_rss_gb": max(r["peak_rss_gb"] for r in results),
+        "peak_rss_gb_by_stage": {
+            s: max(r["peak_rss_gb_by_stage"].get(s, 0.0) for r in results)
+            for s in sorted({s for r in results for s in r["peak_rss_gb_by_stage"]})
+        },
         "ok": all(r["returncode"] == 0 for r in results),
         "published": all(r["published"] for r in results),
         "stages_s": {

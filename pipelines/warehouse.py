@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,10 +51,27 @@ def writer_lock(settings: Settings | None = None) -> Iterator[None]:
                 _process_depth["fd"] = None
 
 
+MEMORY_LIMIT_ENV = "JCW_DUCKDB_MEMORY_LIMIT"
+_MEMORY_LIMIT = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$")
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for the pipeline's own connections. DuckDB defaults to 80 % of
+    RAM and keeps what it read cached; the whole pipeline must stay within 6 GB, and dbt's
+    process (3 GB, profiles.yml) runs beside this one, so DuckDB spills to disk beyond it.
+    A 12-month backfill peaked at 7.7 GB without it (the checks, over every month)."""
+    value = os.environ.get(MEMORY_LIMIT_ENV, "2GB").strip()
+    if not _MEMORY_LIMIT.match(value):
+        raise ValueError(f"{MEMORY_LIMIT_ENV}={value!r} 无效：应为如 2GB、1500MB 的内存大小")
+    return value
+
+
 def connect(settings: Settings | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection to the warehouse (the caller holds ``writer_lock`` when writing)."""
     settings = settings or get_settings()
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    limit = memory_limit()
     con = duckdb.connect(str(settings.warehouse_path), read_only=read_only)
     con.execute("SET enable_progress_bar = false")
+    con.execute(f"SET memory_limit = '{limit}'")  # validated above: digits and a unit
     return con
