@@ -12,7 +12,7 @@ import os
 import tempfile
 import uuid
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -141,8 +141,8 @@ def _counts(con) -> tuple[dict[str, int], dict[str, int]]:
 
 
 def read_normalised(settings: Settings, f: LandingFile) -> RawFile:
-    """Read a file and normalise its cells: the part of loading that needs no warehouse,
-    so it can run ahead in a thread (its own in-memory DuckDB for CSV parsing)."""
+    """Read a file and normalise its cells: the part of loading that needs no warehouse
+    (an in-memory DuckDB of its own parses CSV)."""
     tmp_root = settings.data_dir / "tmp"
     tmp_root.mkdir(parents=True, exist_ok=True)
     # a transcoded copy holds personal data in clear: it lives only inside this block
@@ -158,15 +158,14 @@ def load_file(
     f: LandingFile,
     sha: str,
     key: bytes,
-    read: Future | None = None,
 ) -> FileResult:
-    """Load one file version; ``read`` is its ``read_normalised`` already under way."""
+    """Load one file version in one transaction, or log why it was rejected."""
     table = f.table
     assert table is not None and f.month is not None
     started = datetime.now()
     r = FileResult(f.rel, table.name, f.month, "rejected", load_id=uuid.uuid4().hex)
     try:
-        raw = read.result() if read else read_normalised(settings, f)
+        raw = read_normalised(settings, f)
         r.unknown_columns = raw.unknown_columns
         n_cells = raw.cells.num_columns - 1
         con.register("cells", raw.cells)
@@ -241,6 +240,22 @@ def _gone(rel: str, table: Table, month: str, department: str) -> LandingFile:
     )
 
 
+LOADERS = 2
+
+
+def _load_on_own_connection(
+    con: duckdb.DuckDBPyConnection, settings: Settings, f: LandingFile, sha: str, key: bytes
+) -> FileResult:
+    cur = con.cursor()  # a connection of its own: temp tables and transaction apart
+    try:
+        regions.register(cur)
+        result = load_file(cur, settings, f, sha, key)
+        pause_point("ingest")  # the file's transaction is committed here
+        return result
+    finally:
+        cur.close()
+
+
 def load_table_month(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -251,7 +266,6 @@ def load_table_month(
 ) -> list[FileResult]:
     """Bring ``raw.<table>`` for ``month`` in line with the table's files in landing."""
     schema.ensure(con)
-    regions.register(con)
     files = [f for f in landing_files if f.table == table and f.month == month]
     results: list[FileResult] = []
     todo: list[tuple[LandingFile, str]] = []
@@ -262,16 +276,11 @@ def load_table_month(
             results.append(FileResult(f.rel, table.name, month, "unchanged"))
         else:
             todo.append((f, sha))
-    # The next file is read (Python and calamine) while DuckDB stages and writes this one:
-    # one file ahead, so at most two files' cells are in memory.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jcw-read") as reader:
-        ahead = reader.submit(read_normalised, settings, todo[0][0]) if todo else None
-        for i, (f, sha) in enumerate(todo):
-            current = ahead
-            if i + 1 < len(todo):
-                ahead = reader.submit(read_normalised, settings, todo[i + 1][0])
-            results.append(load_file(con, settings, f, sha, key, current))
-            pause_point("ingest")  # the file's transaction is committed here
+    # Two files at a time, each on its own connection: one is read (Python, calamine) while
+    # DuckDB stages and writes the other, and two DuckDB queries fill two cores better
+    # than one (a city month 47 s -> 42 s standalone). Each file is still one transaction.
+    with ThreadPoolExecutor(max_workers=LOADERS, thread_name_prefix="jcw-load") as pool:
+        results += pool.map(lambda item: _load_on_own_connection(con, settings, *item, key), todo)
     present = {f.rel for f in files}
     current = con.execute(
         "SELECT DISTINCT source_file, department FROM raw.load_log "
