@@ -225,7 +225,12 @@ def render(r: dict) -> str:
     if by_table:
         ingest = by_table[-1].get("ingestion_by_table") or {}
         if ingest and "error" not in ingest:
-            lines += ["", "Ingestion per table (last run, from `raw.load_log`):", ""]
+            lines += [
+                "",
+                "Ingestion per table (last run, from `raw.load_log`; seconds summed over "
+                "the files, which load two at a time):",
+                "",
+            ]
             lines += ["| table | files | rows read | loaded | quarantined | seconds |"]
             lines += ["|---|---|---|---|---|---|"]
             for table, v in ingest.items():
