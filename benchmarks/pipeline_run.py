@@ -68,7 +68,7 @@ def warm_bytecode(data_dir: Path) -> float:
 
 
 def dbt_parse_cache(data_dir: Path) -> Path:
-    return Settings(data_dir=data_dir).data_dir / "dbt" / "target" / "partial_parse.msgpack"
+    return Settings(data_dir=data_dir).dbt_target_dir / "partial_parse.msgpack"
 
 
 def warm_dbt_parse(data_dir: Path) -> float:
@@ -210,11 +210,9 @@ def dbt_run_results(data_dir: Path, since: float, until: float, top: int = 10) -
     (epoch seconds), from ``run_results.json`` in the data directory's dbt target."""
     import json
 
-    path = data_dir / "dbt" / "target" / "run_results.json"
-    found = [path] if path.exists() and since <= path.stat().st_mtime <= until else []
-    if not found:
+    path = Settings(data_dir=data_dir).dbt_target_dir / "run_results.json"
+    if not path.exists() or not since <= path.stat().st_mtime <= until:
         return None
-    path = max(found, key=lambda p: p.stat().st_mtime)
     results = json.loads(path.read_text(encoding="utf-8"))
     nodes = sorted(results["results"], key=lambda r: -(r.get("execution_time") or 0))
     return {

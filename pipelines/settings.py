@@ -50,6 +50,12 @@ class Settings:
         return self.data_dir / "dagster"
 
     @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's artifacts, logs and parse cache: under the data directory, not in the
+        (read-only) code."""
+        return self.data_dir / "dbt" / "target"
+
+    @property
     def gx_docs_dir(self) -> Path:
         return self.data_dir / "gx_docs"
 

@@ -85,11 +85,6 @@ class JcwDbtTranslator(DagsterDbtTranslator):
         return GROUPS.get(fqn[1] if len(fqn) > 1 else "", "dbt")
 
 
-def dbt_target(settings: Settings) -> Path:
-    """dbt's artifacts and logs: under the data directory, not in the (read-only) code."""
-    return settings.data_dir / "dbt" / "target"
-
-
 prepare_manifest()
 
 
@@ -106,7 +101,7 @@ def jcw_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # profiles.yml reads this: dbt finds the same file whatever its working directory
     os.environ["JCW_WAREHOUSE_PATH"] = str(settings.warehouse_path)
     with writer_lock(settings):
-        yield from dbt.cli(["build"], context=context, target_path=dbt_target(settings)).stream()
+        yield from dbt.cli(["build"], context=context, target_path=settings.dbt_target_dir).stream()
 
 
 DBT_JOB = "dbt_build"
@@ -115,7 +110,7 @@ dbt_job = dg.define_asset_job(DBT_JOB, selection=dg.AssetSelection.assets(jcw_db
 
 def last_good_build(settings: Settings) -> float | None:
     """When the last `dbt build` that passed finished (None: never, or it failed)."""
-    path = dbt_target(settings) / "run_results.json"
+    path = settings.dbt_target_dir / "run_results.json"
     if not path.exists():
         return None
     results = json.loads(path.read_text(encoding="utf-8"))
