@@ -9,6 +9,7 @@ rewritten chunk by chunk (never whole in memory) with each empty line kept as
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import AnyStr
 
@@ -66,21 +67,38 @@ def keep_empty_lines(text: AnyStr) -> AnyStr:
     return mark + text if text.startswith((lf, crlf)) else text
 
 
+def _whole_lines(chunks: Iterable[AnyStr], newline: AnyStr) -> Iterator[AnyStr]:
+    """The chunks regrouped so that each piece ends at a line end (the last: the rest)."""
+    carry = newline[:0]
+    for chunk in chunks:
+        text = carry + chunk
+        cut = text.rfind(newline) + 1
+        yield text[:cut]
+        carry = text[cut:]
+    yield carry
+
+
+def _decoded(chunks: Iterable[bytes], encoding: str) -> Iterator[str]:
+    """Strict incremental decoding: a character split across chunks is joined, a
+    truncated one at the end raises."""
+    dec = codecs.getincrementaldecoder(encoding)()
+    for chunk in chunks:
+        yield dec.decode(chunk)
+    yield dec.decode(b"", final=True)
+
+
 def _rewrite(path: Path, out: Path, encoding: str) -> None:
     """Keep empty lines as ``,`` and write UTF-8, one streaming pass in whole lines. UTF-8
     stays bytes (already validated); GB18030 is decoded strictly on the way."""
-    decode = None if encoding.startswith("utf-8") else codecs.getincrementaldecoder(encoding)()
-    carry: str | bytes = b"" if decode is None else ""
     try:
         with open(path, "rb") as src, open(out, "wb") as dst:
-            while chunk := src.read(CHUNK):
-                text = carry + (chunk if decode is None else decode.decode(chunk))
-                cut = text.rfind(b"\n" if decode is None else "\n") + 1
-                text, carry = text[:cut], text[cut:]
-                text = keep_empty_lines(text)
-                dst.write(text if decode is None else text.encode("utf-8"))
-            tail = carry if decode is None else carry + decode.decode(b"", final=True)
-            dst.write(tail if decode is None else tail.encode("utf-8"))
+            chunks = iter(lambda: src.read(CHUNK), b"")
+            if encoding.startswith("utf-8"):
+                for text in _whole_lines(chunks, b"\n"):
+                    dst.write(keep_empty_lines(text))
+            else:
+                for text in _whole_lines(_decoded(chunks, encoding), "\n"):
+                    dst.write(keep_empty_lines(text).encode("utf-8"))
     except UnicodeDecodeError:
         out.unlink(missing_ok=True)
         raise FileRejected(UNDECODABLE) from None

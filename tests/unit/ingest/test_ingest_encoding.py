@@ -75,3 +75,13 @@ def test_empty_lines_at_a_chunk_boundary_are_kept(tmp_path, monkeypatch, encodin
     p.write_bytes("\n".join(rows).encode(encoding))
     out, _ = utf8_copy(p, tmp_path)
     assert out.read_bytes().decode("utf-8").split("\n") == [r or "," for r in rows]
+
+
+def test_a_character_cut_off_at_the_end_is_rejected(tmp_path):
+    p = tmp_path / "f.csv"
+    p.write_bytes("户主,金额\n\n张三,5\n李".encode("gb18030")[:-1])  # 李 loses its last byte
+    work = tmp_path / "work"
+    work.mkdir()
+    with pytest.raises(FileRejected, match="编码无法识别"):
+        utf8_copy(p, work)
+    assert list(work.iterdir()) == []
