@@ -15,11 +15,12 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.contract.tables import Table
-from pipelines.ingest.encoding import utf8_copy
+from pipelines.ingest.encoding import CsvText, csv_text, rewrite_keeping_empty_lines
 from pipelines.ingest.errors import FileRejected
 from pipelines.ingest.headers import HEADER_SEARCH_ROWS, best_missing, find_header, norm_header
 
@@ -51,32 +52,95 @@ def _reject_if_no_rows(cells: pa.Table) -> None:
     raise FileRejected("文件只有表头，没有数据行")
 
 
-def read_csv(path: Path, table: Table, con: duckdb.DuckDBPyConnection, work_dir: Path) -> RawFile:
-    if path.stat().st_size == 0:
-        raise FileRejected("文件为空（0 字节）")
-    utf8, encoding = utf8_copy(path, work_dir)
-    with open(utf8, encoding="utf-8-sig", newline="") as f:
-        head_text = f.read(1 << 16)
+def _blank_rows(cells: pa.Table, rows: list[int]) -> pa.Table:
+    """Empty lines as rows with every cell NULL (DuckDB skipped them; they are counted)."""
+    numbers = pa.array(rows, pa.int64())
+    return pa.table(
+        [numbers] + [pa.nulls(len(rows), f.type) for f in cells.schema][1:],
+        schema=cells.schema,
+    )
+
+
+def _numbered(cells: pa.Table, skip: int, empty: list[int]) -> pa.Table:
+    """Rows numbered as an editor shows them: the k-th record below the header is on
+    line skip + k + (empty lines before it); then the empty lines as blank rows."""
+    if not empty:
+        return cells
+    # the j-th empty line (1-based) has e_j - skip - j records above it
+    above = np.array(empty, np.int64) - skip - np.arange(1, len(empty) + 1)
+    k = cells.column("source_row").to_numpy() - skip
+    lines = pa.array(skip + k + np.searchsorted(above, k, side="left"), pa.int64())
+    cells = cells.set_column(0, "source_row", lines)
+    return pa.concat_tables([cells, _blank_rows(cells, empty)])
+
+
+class _NotUtf8(Exception):
+    """DuckDB met a byte sequence that is not UTF-8 past the part the encoding was told from."""
+
+
+def _duckdb_cells(con: duckdb.DuckDBPyConnection, path: Path, skip: int, cols: dict) -> pa.Table:
+    """Every record below line ``skip`` as text, numbered from ``skip + 1``. A quoted cell
+    spanning lines (Excel's Alt+Enter) needs DuckDB's serial reader: tried second."""
+    for parallel in (True, False):
+        try:
+            return con.sql(
+                "SELECT ordinality::BIGINT + ? AS source_row, * EXCLUDE (ordinality) "
+                "FROM read_csv(?, header=false, auto_detect=false, delim=',', quote='\"', "
+                "escape='\"', null_padding=true, strict_mode=false, skip=?, columns=?, "
+                "parallel=?) WITH ORDINALITY",
+                params=[skip, str(path), skip, cols, parallel],
+            ).to_arrow_table()
+        except duckdb.Error as e:
+            # the explanation, without the "Original Line" DuckDB quotes (a row's data)
+            message = "\n".join(
+                line for line in str(e).splitlines() if not line.startswith("Original Line")
+            )
+            if "Invalid unicode" in message:
+                raise _NotUtf8 from None
+            if parallel and "parallel=false" in message:
+                continue
+            # DuckDB's message quotes the offending line (personal data): keep only its kind
+            raise FileRejected(f"CSV 文件格式错误，无法解析（{type(e).__name__}）") from None
+    raise AssertionError("unreachable")
+
+
+def _read_text(text: CsvText, table: Table, con: duckdb.DuckDBPyConnection) -> RawFile | None:
+    """The file's cells, or None when its lines do not add up (a quoted cell spanning
+    lines): the caller then reads a copy with the empty lines written out."""
+    try:
+        with open(text.path, encoding="utf-8-sig", newline="") as f:
+            head_text = f.read(1 << 16)
+    except UnicodeDecodeError:
+        raise _NotUtf8 from None
     head_lines = [line.rstrip("\r") for line in head_text.split("\n")[:HEADER_SEARCH_ROWS]]
     head_rows = list(csv.reader(io.StringIO("\n".join(head_lines))))
     match = _header_or_reject(table, head_rows)
     width = max(len(r) for r in head_rows)
     cols = {f"c{i}": "VARCHAR" for i in range(width)}
-    skip = match.index + 1
-    try:
-        rel = con.sql(
-            "SELECT ordinality::BIGINT + ? AS source_row, * EXCLUDE (ordinality) FROM read_csv(?, "
-            "header=false, auto_detect=false, delim=',', quote='\"', escape='\"', "
-            "null_padding=true, strict_mode=false, skip=?, columns=?) WITH ORDINALITY",
-            params=[skip, str(utf8), skip, cols],
-        )
-        cells = rel.to_arrow_table()
-    except duckdb.Error as e:
-        # DuckDB's message quotes the offending line (personal data): keep only its kind
-        raise FileRejected(f"CSV 文件格式错误，无法解析（{type(e).__name__}）") from None
+    skip = match.index + 1  # physical lines, empty ones included (as DuckDB's skip counts)
+    cells = _duckdb_cells(con, text.path, skip, cols)
+    empty = [n for n in text.empty_lines if n > skip]
+    if text.lines and text.lines != skip + cells.num_rows + len(empty):
+        return None
+    cells = _numbered(cells, skip, empty)
     _reject_if_no_rows(cells)
     columns = match.columns + [None] * (width - len(match.columns))
-    return RawFile(skip, columns, match.unknown, cells, encoding)
+    return RawFile(skip, columns, match.unknown, cells, text.encoding)
+
+
+def read_csv(path: Path, table: Table, con: duckdb.DuckDBPyConnection, work_dir: Path) -> RawFile:
+    if path.stat().st_size == 0:
+        raise FileRejected("文件为空（0 字节）")
+    text = csv_text(path, work_dir)
+    try:
+        raw = _read_text(text, table, con)
+    except _NotUtf8:  # UTF-8 at the start only: read as GB18030, as a whole-file check would
+        text = csv_text(path, work_dir, "gb18030")
+        raw = _read_text(text, table, con)
+    if raw is None:
+        raw = _read_text(rewrite_keeping_empty_lines(path, work_dir, text.encoding), table, con)
+    assert raw is not None  # a rewritten copy has no line count to disagree with
+    return raw
 
 
 def cell_text(value, id_column: bool = False) -> str:
