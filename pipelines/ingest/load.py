@@ -240,34 +240,47 @@ def _gone(rel: str, table: Table, month: str, department: str) -> LandingFile:
 LOADERS = 2
 
 
+def _unchanged(con: duckdb.DuckDBPyConnection, f: LandingFile, sha: str) -> bool:
+    """This version was attempted before (loaded or rejected): nothing to do."""
+    latest = _latest(con, f.rel)
+    return bool(latest and latest[0] == sha and latest[1] in ("loaded", "rejected"))
+
+
 def _load_files(
-    con: duckdb.DuckDBPyConnection, settings: Settings, todo: list[tuple[LandingFile, str]], key
+    con: duckdb.DuckDBPyConnection, settings: Settings, files: list[LandingFile], key: bytes
 ) -> list[FileResult]:
     """Two files at a time, each on a connection of its own (temp tables and transaction
     apart): one is read (Python, calamine) while DuckDB stages and writes the other, and
     two DuckDB queries fill two cores better than one (a city month 47 s -> 42 s
-    standalone). Each file is still one transaction; results come in ``todo``'s order."""
+    standalone). Largest first, so no big file is left to load alone at the end; each
+    is hashed in its worker too. Each file is one transaction; results come in
+    ``files``' order."""
     idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
-    cursors = [con.cursor() for _ in range(min(LOADERS, len(todo)))]
+    cursors = [con.cursor() for _ in range(min(LOADERS, len(files)))]
     for cur in cursors:
         regions.register(cur)  # once per connection, not once per file
         idle.put(cur)
 
-    def load(item: tuple[LandingFile, str]) -> FileResult:
+    def load(f: LandingFile) -> FileResult:
         cur = idle.get()
         try:
-            result = load_file(cur, settings, *item, key)
+            sha = sha256_of(f.path)
+            if _unchanged(cur, f, sha):
+                return FileResult(f.rel, f.table.name, f.month, "unchanged")
+            result = load_file(cur, settings, f, sha, key)
             pause_point("ingest")  # the file's transaction is committed here
             return result
         finally:
             idle.put(cur)
 
+    largest_first = sorted(files, key=lambda f: -f.size)
     try:
         with ThreadPoolExecutor(max_workers=LOADERS, thread_name_prefix="jcw-load") as pool:
-            return list(pool.map(load, todo))
+            done = {r.source_file: r for r in pool.map(load, largest_first)}
     finally:
         for cur in cursors:
             cur.close()
+    return [done[f.rel] for f in files]
 
 
 def load_table_month(
@@ -281,16 +294,7 @@ def load_table_month(
     """Bring ``raw.<table>`` for ``month`` in line with the table's files in landing."""
     schema.ensure(con)
     files = [f for f in landing_files if f.table == table and f.month == month]
-    results: list[FileResult] = []
-    todo: list[tuple[LandingFile, str]] = []
-    for f in files:
-        sha = sha256_of(f.path)
-        latest = _latest(con, f.rel)
-        if latest and latest[0] == sha and latest[1] in ("loaded", "rejected"):
-            results.append(FileResult(f.rel, table.name, month, "unchanged"))
-        else:
-            todo.append((f, sha))
-    results += _load_files(con, settings, todo, key)
+    results = _load_files(con, settings, files, key)
     present = {f.rel for f in files}
     current = con.execute(
         "SELECT DISTINCT source_file, department FROM raw.load_log "
