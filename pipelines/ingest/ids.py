@@ -24,8 +24,12 @@ def clean(v: str) -> str:
 
 
 def excel_number(v: str) -> str:
-    """An ID written as a number: scientific notation or a decimal part (digits lost)."""
-    return f"regexp_matches({v}, '^[0-9.]+[eE][+-]?[0-9]+$|^[0-9]+\\.[0-9]*$')"
+    """An ID written as a number: scientific notation or a decimal part (digits lost).
+    The regex runs only on values with a '.' or an 'E' (a plain ID has neither)."""
+    return (
+        f"(regexp_matches({v}, '[.eE]') "
+        f"AND regexp_matches({v}, '^[0-9.]+[eE][+-]?[0-9]+$|^[0-9]+\\.[0-9]*$'))"
+    )
 
 
 def _check_sql(first17: str) -> str:
@@ -41,10 +45,24 @@ def check_char_sql(id18: str) -> str:
     return _check_sql(f"left({id18}, 17)")
 
 
+def check_char_of17(first17: str) -> str:
+    """The check character of 17 digits."""
+    return _check_sql(first17)
+
+
+def first17(c: str) -> str:
+    """The 18-digit form's first 17 digits of a cleaned, well-formed 15- or 18-character
+    number (a 15-digit one gains the century '19')."""
+    return (
+        f"CASE WHEN length({c}) = 15 THEN left({c}, 6) || '19' || substr({c}, 7, 9) "
+        f"ELSE left({c}, 17) END"
+    )
+
+
 def to18(c: str) -> str:
     """``c`` is a cleaned, well-formed 15- or 18-character number."""
-    first17 = f"(left({c}, 6) || '19' || substr({c}, 7, 9))"
-    return f"CASE WHEN length({c}) = 15 THEN {first17} || {_check_sql(first17)} ELSE {c} END"
+    first = first17(c)
+    return f"CASE WHEN length({c}) = 15 THEN {first} || {_check_sql(first)} ELSE {c} END"
 
 
 def length_bad(c: str) -> str:
@@ -59,6 +77,7 @@ def chars_bad(c: str) -> str:
 
 
 def birth(id18: str) -> str:
+    """The birth date in an 18-digit number (or in its first 17 digits)."""
     return f"try_strptime(substr({id18}, 7, 8), '%Y%m%d')::DATE"
 
 
@@ -73,7 +92,11 @@ def check_bad(id18: str) -> str:
 
 def age_at(id18: str, day: str) -> str:
     """Whole years reached on ``day``."""
-    b = birth(id18)
+    return age_from_birth(birth(id18), day)
+
+
+def age_from_birth(b: str, day: str) -> str:
+    """Whole years reached on ``day`` by someone born on ``b``."""
     return (
         f"(year({day}) - year({b}) - CASE WHEN month({day}) * 100 + day({day}) "
         f"< month({b}) * 100 + day({b}) THEN 1 ELSE 0 END)"

@@ -181,9 +181,12 @@ class Stager:
             raw = self.v(t.id_column)
             steps += [
                 ("id_excel_number", ids.excel_number(raw)),
-                ("id_length", ids.length_bad("_idc")),
-                ("id_chars", ids.chars_bad("_idc")),
-                ("id_birth_date", ids.birth_bad("_id18", self.month_end)),
+                ("id_length", "_len_bad"),
+                ("id_chars", "_idc IS NOT NULL AND _first17 IS NULL"),  # length is right
+                (
+                    "id_birth_date",
+                    f"_birth IS NULL OR _birth < DATE '1900-01-01' OR _birth > {self.month_end}",
+                ),
                 ("id_check_char", "length(_idc) = 18 AND right(_idc, 1) <> _check"),
             ]
         if t.has_region:
@@ -258,8 +261,8 @@ class Stager:
             return []
         return [
             f"{ids.hmac_sql('_id18')} AS person_key",
-            "year(" + ids.birth("_id18") + ") AS birth_year",
-            f"{ids.age_at('_id18', self.month_end)} AS age_at_month_end",
+            "year(_birth) AS birth_year",
+            f"{ids.age_from_birth('_birth', self.month_end)} AS age_at_month_end",
             f"{ids.sex('_id18')} AS sex",
             "left(_id18, 6) AS id_region_prefix",
         ]
@@ -272,6 +275,24 @@ class Stager:
         ]
         return f"json_object({', '.join(pairs)})" if pairs else "'{}'"
 
+    def _id_steps(self, src: str) -> str:
+        """CTEs ending in ``ids``: the ID number cleaned (``_idc``), its length checked
+        (``_len_bad``), the first 17 digits of its 18-digit form when well formed
+        (``_first17``), their check character (``_check``), the 18-digit number
+        (``_id18``) and the birth date (``_birth``). Each is computed once and named, so
+        the checks and the derived columns reuse it (and the plan stays small)."""
+        if not self.t.id_column:
+            return f"ids AS (SELECT * FROM {src})"
+        idc = ids.clean(self.v(self.t.id_column))
+        return f"""cleaned AS (SELECT *, {idc} AS _idc FROM {src}),
+            measured AS (SELECT *, {ids.length_bad("_idc")} AS _len_bad FROM cleaned),
+            digits AS (SELECT *, CASE WHEN NOT _len_bad AND NOT ({ids.chars_bad("_idc")})
+                THEN {ids.first17("_idc")} END AS _first17 FROM measured),
+            checked AS (SELECT *, {ids.check_char_of17("_first17")} AS _check,
+                {ids.birth("_first17")} AS _birth FROM digits),
+            ids AS (SELECT *, CASE WHEN length(_idc) = 15 THEN _first17 || _check
+                WHEN _first17 IS NOT NULL THEN _idc END AS _id18 FROM checked)"""
+
     def stage(self, con: duckdb.DuckDBPyConnection, key: bytes) -> None:
         self.classify(con)
         src = "cells JOIN classified USING (source_row)"
@@ -279,25 +300,21 @@ class Stager:
             self.resolve_regions(con)
             src += " LEFT JOIN region USING (source_row)"
         src += self.parse_dates(con)
-        idc = f"{ids.clean(self.v(self.t.id_column))}" if self.t.id_column else "NULL::VARCHAR"
-        well_formed = f"NOT ({ids.length_bad('_idc')}) AND NOT ({ids.chars_bad('_idc')})"
         typed = self._typed()
         parsed = ", ".join(f"{expr} AS t_{name}" for name, expr in typed)
         out = ", ".join(f"t_{name} AS {name}" for name, _ in typed)
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE staged AS
-            WITH l1 AS (SELECT *, {idc} AS _idc FROM {src}),
-            l2 AS (SELECT *, CASE WHEN {well_formed} THEN {ids.to18("_idc")} END AS _id18,
-                       {parsed} FROM l1),
-            l3 AS (SELECT *, {ids.check_char_sql("_id18")} AS _check FROM l2),
-            l4 AS (SELECT *, {self.reason_sql()} AS reason_code FROM l3)
+            WITH {self._id_steps(src)},
+            typed AS (SELECT *, {parsed} FROM ids),
+            reasoned AS (SELECT *, {self.reason_sql()} AS reason_code FROM typed)
             SELECT source_row,
                 CASE WHEN cls <> 'data' THEN cls
                      WHEN reason_code IS NULL THEN 'loaded' ELSE 'quarantined' END AS cls,
                 reason_code,
                 CASE WHEN reason_code IS NOT NULL THEN {self.row_data_sql()} END AS row_data,
                 {", ".join([out] + self.person_sql())}
-            FROM l4""",
+            FROM reasoned""",
             ids.hmac_params(key) if self.t.id_column else {},
         )
         if self.t.has_region:

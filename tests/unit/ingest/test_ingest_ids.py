@@ -29,6 +29,12 @@ def test_clean_folds_lowercase_x_and_spaces():
     assert sql(ids.clean("v"), "110105 19491231 002x") == EXAMPLE
 
 
+def test_first_17_digits_and_their_check_character():
+    assert sql(ids.first17("v"), "110105491231002") == EXAMPLE[:17]  # gains the century
+    assert sql(ids.first17("v"), EXAMPLE) == EXAMPLE[:17]
+    assert sql(ids.check_char_of17("v"), EXAMPLE[:17]) == "X"
+
+
 def test_fifteen_digits_become_eighteen():
     # 15-digit 110105491231002 → insert 19 after the region, append the check character
     assert sql(ids.to18("v"), "110105491231002") == EXAMPLE
