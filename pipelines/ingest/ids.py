@@ -40,11 +40,6 @@ def _check_sql(first17: str) -> str:
     return f"substr('{CHECK_CHARS}', (({terms}) % 11)::INT + 1, 1)"
 
 
-def check_char_sql(id18: str) -> str:
-    """The check character an 18-character number should end with."""
-    return _check_sql(f"left({id18}, 17)")
-
-
 def check_char_of17(first17: str) -> str:
     """The check character of 17 digits."""
     return _check_sql(first17)
@@ -59,10 +54,12 @@ def first17(c: str) -> str:
     )
 
 
-def to18(c: str) -> str:
-    """``c`` is a cleaned, well-formed 15- or 18-character number."""
-    first = first17(c)
-    return f"CASE WHEN length({c}) = 15 THEN {first} || {_check_sql(first)} ELSE {c} END"
+def id18(c: str, first: str, check: str) -> str:
+    """The 18-digit number of ``c`` given its ``first17`` and their check character (a
+    15-digit number is completed; NULL when ``first`` is, i.e. ``c`` is malformed)."""
+    return (
+        f"CASE WHEN length({c}) = 15 THEN {first} || {check} WHEN {first} IS NOT NULL THEN {c} END"
+    )
 
 
 def length_bad(c: str) -> str:
@@ -81,18 +78,14 @@ def birth(id18: str) -> str:
     return f"try_strptime(substr({id18}, 7, 8), '%Y%m%d')::DATE"
 
 
-def birth_bad(id18: str, month_end: str) -> str:
-    b = birth(id18)
+def birth_bad(b: str, month_end: str) -> str:
+    """A birth date (``birth``) missing, before 1900 or after the month."""
     return f"({b} IS NULL OR {b} < DATE '1900-01-01' OR {b} > {month_end})"
 
 
-def check_bad(id18: str) -> str:
-    return f"right({id18}, 1) <> {check_char_sql(id18)}"
-
-
-def age_at(id18: str, day: str) -> str:
-    """Whole years reached on ``day``."""
-    return age_from_birth(birth(id18), day)
+def check_bad(c: str, check: str) -> str:
+    """An 18-character number not ending in ``check`` (a 15-digit one has none)."""
+    return f"(length({c}) = 18 AND right({c}, 1) <> {check})"
 
 
 def age_from_birth(b: str, day: str) -> str:

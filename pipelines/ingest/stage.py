@@ -183,11 +183,8 @@ class Stager:
                 ("id_excel_number", ids.excel_number(raw)),
                 ("id_length", "_len_bad"),
                 ("id_chars", "_idc IS NOT NULL AND _first17 IS NULL"),  # length is right
-                (
-                    "id_birth_date",
-                    f"_birth IS NULL OR _birth < DATE '1900-01-01' OR _birth > {self.month_end}",
-                ),
-                ("id_check_char", "length(_idc) = 18 AND right(_idc, 1) <> _check"),
+                ("id_birth_date", ids.birth_bad("_birth", self.month_end)),
+                ("id_check_char", ids.check_bad("_idc", "_check")),
             ]
         if t.has_region:
             steps.append(("bad_code", sx.code12_bad(self.v("community_code"))))
@@ -290,8 +287,7 @@ class Stager:
                 THEN {ids.first17("_idc")} END AS _first17 FROM measured),
             checked AS (SELECT *, {ids.check_char_of17("_first17")} AS _check,
                 {ids.birth("_first17")} AS _birth FROM digits),
-            ids AS (SELECT *, CASE WHEN length(_idc) = 15 THEN _first17 || _check
-                WHEN _first17 IS NOT NULL THEN _idc END AS _id18 FROM checked)"""
+            ids AS (SELECT *, {ids.id18("_idc", "_first17", "_check")} AS _id18 FROM checked)"""
 
     def stage(self, con: duckdb.DuckDBPyConnection, key: bytes) -> None:
         self.classify(con)

@@ -37,8 +37,10 @@ def test_first_17_digits_and_their_check_character():
 
 def test_fifteen_digits_become_eighteen():
     # 15-digit 110105491231002 → insert 19 after the region, append the check character
-    assert sql(ids.to18("v"), "110105491231002") == EXAMPLE
-    assert sql(ids.to18("v"), EXAMPLE) == EXAMPLE
+    first = ids.first17("v")
+    to18 = ids.id18("v", first, ids.check_char_of17(first))
+    assert sql(to18, "110105491231002") == EXAMPLE
+    assert sql(to18, EXAMPLE) == EXAMPLE
 
 
 @pytest.mark.parametrize("text", ["3.70102E+17", "3.701021980010113e+17", "370102198001011.0"])
@@ -57,19 +59,22 @@ def test_length_chars_birth_and_check():
     assert sql(ids.chars_bad("v"), "1101054912310A2") is True
     assert sql(ids.chars_bad("v"), EXAMPLE) is False
     bad_day = "110105" + "19490230" + "002"
-    assert sql(ids.birth_bad("v", MONTH_END), bad_day + ids.check_char(bad_day)) is True
+    birth_bad = ids.birth_bad(ids.birth("v"), MONTH_END)
+    assert sql(birth_bad, bad_day + ids.check_char(bad_day)) is True
     future = "110105" + "20250201" + "002"
-    assert sql(ids.birth_bad("v", MONTH_END), future + ids.check_char(future)) is True
-    assert sql(ids.birth_bad("v", MONTH_END), EXAMPLE) is False
-    assert sql(ids.check_bad("v"), "110105194912310021") is True
-    assert sql(ids.check_bad("v"), EXAMPLE) is False
+    assert sql(birth_bad, future + ids.check_char(future)) is True
+    assert sql(birth_bad, EXAMPLE) is False
+    check_bad = ids.check_bad("v", ids.check_char_of17("left(v, 17)"))
+    assert sql(check_bad, "110105194912310021") is True
+    assert sql(check_bad, EXAMPLE) is False
 
 
 def test_age_at_month_end_and_sex():
     on_day = "370102" + "19800131" + "001"
     after = "370102" + "19800201" + "002"
-    assert sql(ids.age_at("v", MONTH_END), on_day + ids.check_char(on_day)) == 45
-    assert sql(ids.age_at("v", MONTH_END), after + ids.check_char(after)) == 44
+    age = ids.age_from_birth(ids.birth("v"), MONTH_END)
+    assert sql(age, on_day + ids.check_char(on_day)) == 45
+    assert sql(age, after + ids.check_char(after)) == 44
     assert sql(ids.sex("v"), on_day + ids.check_char(on_day)) == "男"  # sequence 001: odd
     assert sql(ids.sex("v"), after + ids.check_char(after)) == "女"
 
