@@ -73,3 +73,11 @@ def test_utf8_start_with_gb18030_later_is_rejected_with_a_reason(tmp_path, monke
     p.write_bytes("\n".join(LINES[:4]).encode("utf-8") + "\nSY002,李四\n".encode("gb18030"))
     with pytest.raises(FileRejected):  # a Chinese reason, not DuckDB's error quoting the row
         read_csv(p, ROSTER, duckdb.connect(), tmp_path)
+
+
+@pytest.mark.parametrize("body", [HEADER + "\n\n\n", HEADER + "\r\n\r\n", "\n" + HEADER + "\n\n"])
+def test_a_header_followed_only_by_empty_lines_is_header_only(tmp_path, body):
+    p = tmp_path / "f.csv"
+    p.write_bytes(body.encode("utf-8"))
+    with pytest.raises(FileRejected, match="只有表头"):
+        read_csv(p, ROSTER, duckdb.connect(), tmp_path)
