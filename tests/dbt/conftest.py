@@ -461,9 +461,10 @@ def _person_columns(con, id_number: str, period: date) -> dict:
     """person_key, birth_year, age, sex, prefix exactly as ingestion's SQL derives them."""
     sql = f"""
         select {ids.hmac_sql("n")}, year({ids.birth("n")}),
-               {ids.age_at("n", "d")}, {ids.sex("n")}, left(n, 6)
-        from (select {ids.to18("c")} as n, d
-              from (select {ids.clean("$id")} as c, cast($d as date) as d))
+               {ids.age_from_birth(ids.birth("n"), "d")}, {ids.sex("n")}, left(n, 6)
+        from (select {ids.id18("c", "f", ids.check_char_of17("f"))} as n, d
+              from (select c, {ids.first17("c")} as f, d
+                    from (select {ids.clean("$id")} as c, cast($d as date) as d)))
     """
     params = ids.hmac_params(TEST_KEY) | {"id": id_number, "d": _month_end(period)}
     key, birth_year, age, sex, prefix = con.execute(sql, params).fetchone()
