@@ -1,4 +1,6 @@
-"""Ingestion assets: one per contract table, key ``["raw", "<table>"]``, monthly partitions.
+"""Ingestion assets: one per contract table, key ``["raw", "<table>"]``, monthly partitions,
+all materialised by one step (``ingest_landing``, subsettable: a run selects the tables
+whose files changed).
 
 Each materialisation brings ``raw.<table>`` for its month in line with landing
 (pipelines.ingest.load) and reports every file; the blocking check ``rows_reconcile``
@@ -11,7 +13,7 @@ import dagster as dg
 from pipelines.contract.tables import QUARANTINE_REASONS, TABLES, Table
 from pipelines.ingest import files as landing
 from pipelines.ingest.ids import load_key
-from pipelines.ingest.load import FileResult, load_table_month, log_unloadable, unreconciled
+from pipelines.ingest.load import FileResult, load_month, log_unloadable, unreconciled
 from pipelines.resources import WarehouseResource
 
 GROUP = "ingestion"
@@ -66,64 +68,82 @@ def _metadata(results: list[FileResult]) -> dict:
     }
 
 
-def table_asset(table: Table) -> dg.AssetsDefinition:
-    key = dg.AssetKey(["raw", table.name])
+def raw_key(table: Table) -> dg.AssetKey:
+    return dg.AssetKey(["raw", table.name])
 
-    @dg.asset(
-        key=key,
+
+LOAD_LOG_KEY = dg.AssetKey(["raw", "load_log"])
+SPECS = [
+    dg.AssetSpec(
+        raw_key(t),
         group_name=GROUP,
-        partitions_def=PARTITIONS,
-        description=f"{table.label}（raw.{table.name}）：按月从 landing 加载、校验、假名化",
+        description=f"{t.label}（raw.{t.name}）：按月从 landing 加载、校验、假名化",
         kinds={"duckdb"},
-        check_specs=[
-            dg.AssetCheckSpec(
-                RECONCILE_CHECK,
-                asset=key,
-                blocking=True,
-                description="每个当前文件：读取行数 = 加载 + 隔离 + 重复 + 非数据行，"
-                "且加载、隔离行数与 raw 表、隔离表中实际存储的行数一致",
-            )
-        ],
     )
-    def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        month = month_of(context.partition_key)
-        settings = warehouse.settings
-        files = landing.scan(settings.landing_dir)
-        key_bytes = load_key(settings.pii_key_file)
-        with warehouse.writer() as con:
-            results = load_table_month(con, settings, table, month, files, key_bytes)
-            bad = unreconciled(con, table, month)
+    for t in TABLES.values()
+] + [
+    dg.AssetSpec(
+        LOAD_LOG_KEY,
+        group_name=GROUP,
+        description="加载日志（raw.load_log）：记录 landing 中无法识别的文件及非 YYYY-MM 的月份目录",
+        kinds={"duckdb"},
+    )
+]
+CHECK_SPECS = [
+    dg.AssetCheckSpec(
+        RECONCILE_CHECK,
+        asset=raw_key(t),
+        blocking=True,
+        description="每个当前文件：读取行数 = 加载 + 隔离 + 重复 + 非数据行，"
+        "且加载、隔离行数与 raw 表、隔离表中实际存储的行数一致",
+    )
+    for t in TABLES.values()
+]
+
+
+@dg.multi_asset(
+    name="ingest_landing",
+    specs=SPECS,
+    check_specs=CHECK_SPECS,
+    partitions_def=PARTITIONS,
+    can_subset=True,
+    description="从 landing 加载一个月的报表：所选的表在同一步骤、同一个写入连接中加载",
+)
+def ingest_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """One step for every selected table: their files share one pool of loaders and the
+    warehouse is opened (and checkpointed) once, not once per table (a city month
+    −1.9 s standalone, plus Dagster's per-step cost)."""
+    month = month_of(context.partition_key)
+    settings = warehouse.settings
+    selected = context.selected_asset_keys
+    tables = [t for t in TABLES.values() if raw_key(t) in selected]
+    files = landing.scan(settings.landing_dir)
+    key_bytes = load_key(settings.pii_key_file) if tables else b""
+    with warehouse.writer() as con:
+        by_table = load_month(con, settings, tables, month, files, key_bytes)
+        bad = {t.name: unreconciled(con, t, month) for t in tables}
+        unloadable = log_unloadable(con, files) if LOAD_LOG_KEY in selected else None
+    for table in tables:
+        results = by_table[table.name]
         _report(context, results)
-        return dg.MaterializeResult(
+        yield dg.MaterializeResult(
+            asset_key=raw_key(table),
             metadata=_metadata(results),
             check_results=[
                 dg.AssetCheckResult(
+                    asset_key=raw_key(table),
                     check_name=RECONCILE_CHECK,
-                    passed=not bad,
-                    metadata={"files_not_reconciling": ", ".join(bad) or "无"},
+                    passed=not bad[table.name],
+                    metadata={"files_not_reconciling": ", ".join(bad[table.name]) or "无"},
                 )
             ],
         )
-
-    return _ingest
-
-
-@dg.asset(
-    key=dg.AssetKey(["raw", "load_log"]),
-    group_name=GROUP,
-    partitions_def=PARTITIONS,
-    description="加载日志（raw.load_log）：记录 landing 中无法识别的文件及非 YYYY-MM 的月份目录",
-    kinds={"duckdb"},
-)
-def unloadable_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    files = landing.scan(warehouse.settings.landing_dir)
-    with warehouse.writer() as con:
-        results = log_unloadable(con, files)
-    _report(context, results)
-    return dg.MaterializeResult(metadata=_metadata(results))
+    if unloadable is not None:
+        _report(context, unloadable)
+        yield dg.MaterializeResult(asset_key=LOAD_LOG_KEY, metadata=_metadata(unloadable))
 
 
-ASSETS = [table_asset(t) for t in TABLES.values()] + [unloadable_files]
+ASSETS = [ingest_landing]
 INGEST_JOB = dg.define_asset_job(
     "ingest",
     selection=dg.AssetSelection.groups(GROUP),

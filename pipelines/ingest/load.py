@@ -283,27 +283,34 @@ def _load_files(
     return [done[f.rel] for f in files]
 
 
-def load_table_month(
+def load_month(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
-    table: Table,
+    tables: list[Table],
     month: str,
     landing_files: list[LandingFile],
     key: bytes,
-) -> list[FileResult]:
-    """Bring ``raw.<table>`` for ``month`` in line with the table's files in landing."""
+) -> dict[str, list[FileResult]]:
+    """Bring ``raw.<table>`` for ``month`` in line with landing, for each of ``tables``.
+    Their files are loaded in one pool (largest first across tables), so no table's last
+    file leaves a core idle; the results are per table, in landing order."""
     schema.ensure(con)
-    files = [f for f in landing_files if f.table == table and f.month == month]
-    results = _load_files(con, settings, files, key)
+    names = {t.name for t in tables}
+    files = [f for f in landing_files if f.table and f.table.name in names and f.month == month]
+    results: dict[str, list[FileResult]] = {t.name: [] for t in tables}
+    for r in _load_files(con, settings, files, key):
+        results[r.table_name].append(r)
     present = {f.rel for f in files}
-    current = con.execute(
-        "SELECT DISTINCT source_file, department FROM raw.load_log "
-        "WHERE table_name = ? AND period = ? AND is_current",
-        [table.name, f"{month}-01"],
-    ).fetchall()
-    for rel, department in current:
-        if rel not in present:
-            results.append(remove_file(con, rel, table, _gone(rel, table, month, department)))
+    for table in tables:
+        current = con.execute(
+            "SELECT DISTINCT source_file, department FROM raw.load_log "
+            "WHERE table_name = ? AND period = ? AND is_current",
+            [table.name, f"{month}-01"],
+        ).fetchall()
+        for rel, department in current:
+            if rel not in present:
+                gone = _gone(rel, table, month, department)
+                results[table.name].append(remove_file(con, rel, table, gone))
     return results
 
 

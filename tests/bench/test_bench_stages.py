@@ -40,6 +40,7 @@ def publish_serving() -> None:
 
 def test_stage_of_names():
     assert stage_of("raw__health_contract") == "ingestion"
+    assert stage_of("ingest_landing") == "ingestion"
     assert stage_of("jcw_dbt_assets") == "dbt_build"
     assert stage_of("dq__check_results") == "checks"
     assert stage_of("serving__current") == "publish"

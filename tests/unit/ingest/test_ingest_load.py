@@ -14,7 +14,7 @@ import xlsxwriter
 from pipelines.contract.tables import TABLES
 from pipelines.ingest import files
 from pipelines.ingest.ids import check_char
-from pipelines.ingest.load import load_table_month, unreconciled
+from pipelines.ingest.load import load_month, unreconciled
 from pipelines.settings import Settings
 
 KEY = b"unit-test-key-0123456789abcdef!!"
@@ -61,7 +61,7 @@ def env(tmp_path):
 
     def load(table="unemployment_roster", month="2025-01"):
         scanned = files.scan(settings.landing_dir)
-        return load_table_month(con, settings, TABLES[table], month, scanned, KEY)
+        return load_month(con, settings, [TABLES[table]], month, scanned, KEY)[table]
 
     yield settings, con, load
     con.close()
