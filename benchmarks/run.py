@@ -3,7 +3,8 @@ dashboard, timed on the same landing; results to JSON and to BENCHMARKS.md.
 
 Environment:
   BENCH_MONTHS  months to generate from 2025-01 (default 1; 12 for the backfill)
-  BENCH_RUNS    repetitions of each short step; the median is reported (default 3)
+  BENCH_RUNS    rounds of one floor, pandas and pipeline run each, alternating (default 3);
+                medians are reported
   BENCH_SCALE   city (default) or demo (a quick smoke run)
   BENCH_OUT     results JSON (default bench_out/results.json)
   BENCH_SEED    generator seed (default 2007)
@@ -97,34 +98,39 @@ def reset_data_dir(data_dir: Path) -> None:
         parse_cache.write_bytes(kept)
 
 
-def bench_pipeline(data_dir: Path, runs: int, timeout: float, cmd: list[str] | None) -> dict:
+def pipeline_warmup(data_dir: Path) -> float:
     log("caching the bytecode of the pipeline's imports and dbt's parse (not timed)")
-    warm_s = pipeline_run.warm_bytecode(data_dir) + pipeline_run.warm_dbt_parse(data_dir)
-    results = []
-    for i in range(runs):
-        reset_data_dir(data_dir)
-        log(f"pipeline run {i + 1}/{runs} (killed after {timeout:.0f} s)")
-        started = time.time()
-        m = pipeline_run.run_pipeline(data_dir, timeout, cmd)
-        stages = pipeline_run.pipeline_stages(data_dir)
-        results.append(
-            {
-                "seconds": m.seconds,
-                "peak_rss_gb": m.peak_rss_bytes / 2**30,
-                "peak_rss_gb_by_stage": pipeline_run.peak_by_stage(m.samples, stages["steps"]),
-                "returncode": m.returncode,
-                "timed_out": m.returncode == -9,
-                "published": Settings(data_dir=data_dir).serving_current.exists(),
-                "stages_s": stages["stages_s"],
-                "ingestion_by_table": stages["ingestion_by_table"],
-                "dbt": pipeline_run.dbt_run_results(data_dir, started, time.time()),
-                "steps": stages["steps"],
-                "log_tail": m.tail() if m.returncode else "",
-            }
-        )
-        log(f"  {m.seconds:.1f} s, exit {m.returncode}, peak {m.peak_rss_bytes / 2**30:.2f} GB")
-        if m.returncode != 0 or m.seconds > REPEAT_LIMIT_S:
-            break
+    return pipeline_run.warm_bytecode(data_dir) + pipeline_run.warm_dbt_parse(data_dir)
+
+
+def pipeline_once(data_dir: Path, label: str, timeout: float, cmd: list[str] | None) -> dict:
+    reset_data_dir(data_dir)
+    log(f"pipeline run {label} (killed after {timeout:.0f} s)")
+    started = time.time()
+    m = pipeline_run.run_pipeline(data_dir, timeout, cmd)
+    stages = pipeline_run.pipeline_stages(data_dir)
+    log(f"  {m.seconds:.1f} s, exit {m.returncode}, peak {m.peak_rss_bytes / 2**30:.2f} GB")
+    return {
+        "seconds": m.seconds,
+        "peak_rss_gb": m.peak_rss_bytes / 2**30,
+        "peak_rss_gb_by_stage": pipeline_run.peak_by_stage(m.samples, stages["steps"]),
+        "returncode": m.returncode,
+        "timed_out": m.returncode == -9,
+        "published": Settings(data_dir=data_dir).serving_current.exists(),
+        "stages_s": stages["stages_s"],
+        "ingestion_by_table": stages["ingestion_by_table"],
+        "dbt": pipeline_run.dbt_run_results(data_dir, started, time.time()),
+        "steps": stages["steps"],
+        "log_tail": m.tail() if m.returncode else "",
+    }
+
+
+def repeat_pipeline(run: dict) -> bool:
+    """A failed run, or one too long to repeat (the backfill), ends the repetitions."""
+    return run["returncode"] == 0 and run["seconds"] <= REPEAT_LIMIT_S
+
+
+def pipeline_summary(results: list[dict], warm_s: float) -> dict:
     stage_names = sorted({s for r in results for s in r["stages_s"]})
     return {
         "runs": results,
@@ -144,17 +150,27 @@ def bench_pipeline(data_dir: Path, runs: int, timeout: float, cmd: list[str] | N
     }
 
 
-def bench_floor(landing: Path, runs: int) -> tuple[dict, object]:
-    timings, con = [], None
+def bench_pipeline(data_dir: Path, runs: int, timeout: float, cmd: list[str] | None) -> dict:
+    warm_s = pipeline_warmup(data_dir)
+    results = []
     for i in range(runs):
-        if con is not None:
-            con.close()
-        log(f"floor run {i + 1}/{runs}")
-        with PeakSampler() as peak:
-            con, t = floor.run(landing)
-        t["peak_rss_gb"] = peak.peak / 2**30
-        timings.append(t)
-        log(f"  read {t['read_s']:.1f} s, sql {t['sql_s']:.1f} s")
+        results.append(pipeline_once(data_dir, f"{i + 1}/{runs}", timeout, cmd))
+        if not repeat_pipeline(results[-1]):
+            break
+    return pipeline_summary(results, warm_s)
+
+
+def baseline_once(name: str, run, landing: Path, label: str, phases: tuple) -> tuple:
+    """One timed run of a baseline: ``run(landing)`` returns (its output, its timings)."""
+    log(f"{name} run {label}")
+    with PeakSampler() as peak:
+        output, t = run(landing)
+    t["peak_rss_gb"] = peak.peak / 2**30
+    log("  " + ", ".join(f"{p} {t[p + '_s']:.1f} s" for p in phases))
+    return t, output
+
+
+def floor_summary(timings: list[dict]) -> dict:
     summary = {k: median_of(timings, k) for k in ("read_s", "sql_s", "total_s", "peak_rss_gb")}
     summary.update(
         runs=timings,
@@ -162,18 +178,10 @@ def bench_floor(landing: Path, runs: int) -> tuple[dict, object]:
         files_without_header=timings[-1]["files_without_header"],
         indicators=timings[-1]["indicators"],
     )
-    return summary, con
+    return summary
 
 
-def bench_pandas(landing: Path, runs: int, floor_con) -> dict:
-    timings, values = [], None
-    for i in range(runs):
-        log(f"pandas run {i + 1}/{runs}")
-        with PeakSampler() as peak:
-            values, t = pandas_baseline.run(landing)
-        t["peak_rss_gb"] = peak.peak / 2**30
-        timings.append(t)
-        log(f"  read {t['read_s']:.1f} s, compute {t['compute_s']:.1f} s")
+def pandas_summary(timings: list[dict], values, floor_con) -> dict:
     summary = {k: median_of(timings, k) for k in ("read_s", "compute_s", "total_s", "peak_rss_gb")}
     summary["runs"] = timings
     summary["indicators"] = sorted(pandas_baseline.CODES)
@@ -183,6 +191,57 @@ def bench_pandas(landing: Path, runs: int, floor_con) -> dict:
         )
         log(f"  agreement with the floor: {summary['agreement']['mismatched_rows']} mismatches")
     return summary
+
+
+def bench_rounds(cfg: dict, landing: Path, data_dir: Path, results: dict) -> None:
+    """The floor, the pandas baseline and the pipeline, one run of each per round.
+
+    Alternating them, instead of all floor runs first, keeps this machine's drift (its
+    speed varies by ±10 % within minutes) out of the ratios between them. The pandas
+    agreement is checked against the same round's floor; the floor's memory is freed
+    before the pipeline runs. A part that fails is not run again."""
+    parts = cfg["parts"]
+    plan = {
+        "floor": cfg["runs"] if "floor" in parts else 0,
+        "pandas": cfg["runs"] if "pandas" in parts else 0,
+        "pipeline": cfg["pipeline_runs"] if "pipeline" in parts else 0,
+    }
+    runs: dict[str, list] = {part: [] for part in plan}
+
+    def due(part: str, i: int) -> bool:
+        return i < plan[part] and part not in results.get("errors", {})
+
+    warm_s = guarded(results, "pipeline", pipeline_warmup, data_dir) if plan["pipeline"] else 0.0
+    rounds = max(plan.values())
+    values = None
+    for i in range(rounds):
+        label = f"{i + 1}/{rounds}"
+        floor_con = None
+        floor_run = ("floor", floor.run, landing, label, ("read", "sql"))
+        if due("floor", i) and (out := guarded(results, "floor", baseline_once, *floor_run)):
+            t, floor_con = out
+            runs["floor"].append(t)
+        pandas_run = ("pandas", pandas_baseline.run, landing, label, ("read", "compute"))
+        if due("pandas", i) and (out := guarded(results, "pandas", baseline_once, *pandas_run)):
+            t, values = out
+            runs["pandas"].append(t)
+            if len(runs["pandas"]) == plan["pandas"]:
+                results["pandas"] = guarded(
+                    results, "pandas", pandas_summary, runs["pandas"], values, floor_con
+                )
+        if floor_con is not None:
+            floor_con.close()
+        piped = runs["pipeline"]
+        if due("pipeline", i) and (not piped or repeat_pipeline(piped[-1])):
+            timeout, cmd = cfg["pipeline_timeout"], cfg["pipeline_cmd"]
+            if out := guarded(results, "pipeline", pipeline_once, data_dir, label, timeout, cmd):
+                piped.append(out)
+    if runs["floor"]:
+        results["floor"] = floor_summary(runs["floor"])
+    if runs["pandas"] and "pandas" not in results:
+        results["pandas"] = pandas_summary(runs["pandas"], values, None)
+    if runs["pipeline"]:
+        results["pipeline"] = pipeline_summary(runs["pipeline"], warm_s or 0.0)
 
 
 def bench_subset(landing: Path, tmp: str | None, runs: int, timeout: float) -> dict:
@@ -276,29 +335,7 @@ def main() -> int:
                 results["generate"]["log_tail"] = m.tail()
             log(f"  {m.seconds:.1f} s, exit {m.returncode}")
         results["landing_months"] = sorted({p.name for p in landing.glob("*/*") if p.is_dir()})
-        # baselines first: they are short, and their numbers exist even if the pipeline
-        # runs out of time
-        floor_con = None
-        if "floor" in parts:
-            out = guarded(results, "floor", bench_floor, landing, cfg["runs"])
-            if out:
-                results["floor"], floor_con = out
-        if "pandas" in parts:
-            results["pandas"] = guarded(
-                results, "pandas", bench_pandas, landing, cfg["runs"], floor_con
-            )
-        if floor_con is not None:
-            floor_con.close()  # frees the floor's memory before the pipeline runs
-        if "pipeline" in parts:
-            results["pipeline"] = guarded(
-                results,
-                "pipeline",
-                bench_pipeline,
-                data_dir,
-                cfg["pipeline_runs"],
-                cfg["pipeline_timeout"],
-                cfg["pipeline_cmd"],
-            )
+        bench_rounds(cfg, landing, data_dir, results)
         if "subset" in parts:
             results["subset"] = guarded(
                 results,
