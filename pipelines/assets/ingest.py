@@ -123,6 +123,7 @@ def ingest_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         by_table = load_month(con, settings, tables, month, files, key_bytes)
         bad = {t.name: unreconciled(con, t, month) for t in tables}
         unloadable = log_unloadable(con, files) if LOAD_LOG_KEY in selected else None
+    checks = context.selected_asset_check_keys  # a run may leave a check out (the UI can)
     for table in tables:
         results = by_table[table.name]
         _report(context, results)
@@ -136,7 +137,9 @@ def ingest_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResour
                     passed=not bad[table.name],
                     metadata={"files_not_reconciling": ", ".join(bad[table.name]) or "无"},
                 )
-            ],
+            ]
+            if dg.AssetCheckKey(raw_key(table), RECONCILE_CHECK) in checks
+            else [],
         )
     if unloadable is not None:
         _report(context, unloadable)
