@@ -10,6 +10,8 @@ from pipelines.ingest.ids import check_char
 from pipelines.resources import WarehouseResource
 from pipelines.settings import Settings
 
+pytestmark = pytest.mark.slow
+
 ROSTER = "human_resources/2025-01/失业登记_历下区_2025-01.csv"
 WAGES = "statistics/2025-01/济南市在岗职工平均工资_2025-01.csv"
 ROSTER_KEY = dg.AssetKey(["raw", "unemployment_roster"])
