@@ -8,6 +8,8 @@ fails when a loaded file's rows do not add up. ``["raw", "load_log"]`` records t
 files no table can take (unrecognised names, month folders not YYYY-MM).
 """
 
+import functools
+
 import dagster as dg
 
 from pipelines.contract.tables import QUARANTINE_REASONS, TABLES, Table
@@ -47,12 +49,11 @@ def describe(r: FileResult) -> str:
     return head + (f"：{r.error_message}" if r.error_message else "")
 
 
-def _report(context: dg.AssetExecutionContext, results: list[FileResult]) -> None:
-    for r in results:
-        if r.status in ("rejected", "unrecognized"):
-            context.log.warning(describe(r))
-        elif r.status != "unchanged":
-            context.log.info(describe(r))
+def _report(context: dg.AssetExecutionContext, r: FileResult) -> None:
+    if r.status in ("rejected", "unrecognized"):
+        context.log.warning(describe(r))
+    elif r.status != "unchanged":
+        context.log.info(describe(r))
 
 
 def _metadata(results: list[FileResult]) -> dict:
@@ -120,13 +121,14 @@ def ingest_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     files = landing.scan(settings.landing_dir)
     key_bytes = load_key(settings.pii_key_file) if tables else b""
     with warehouse.writer() as con:
-        by_table = load_month(con, settings, tables, month, files, key_bytes)
+        # each file is logged as it is done: a city month's step runs for half a minute
+        report = functools.partial(_report, context)
+        by_table = load_month(con, settings, tables, month, files, key_bytes, report)
         bad = {t.name: unreconciled(con, t, month) for t in tables}
         unloadable = log_unloadable(con, files) if LOAD_LOG_KEY in selected else None
     checks = context.selected_asset_check_keys  # a run may leave a check out (the UI can)
     for table in tables:
         results = by_table[table.name]
-        _report(context, results)
         yield dg.MaterializeResult(
             asset_key=raw_key(table),
             metadata=_metadata(results),
@@ -142,7 +144,8 @@ def ingest_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResour
             else [],
         )
     if unloadable is not None:
-        _report(context, unloadable)
+        for r in unloadable:
+            _report(context, r)
         yield dg.MaterializeResult(asset_key=LOAD_LOG_KEY, metadata=_metadata(unloadable))
 
 

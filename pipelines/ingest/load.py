@@ -13,6 +13,7 @@ import queue
 import tempfile
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -247,14 +248,18 @@ def _unchanged(con: duckdb.DuckDBPyConnection, f: LandingFile, sha: str) -> bool
 
 
 def _load_files(
-    con: duckdb.DuckDBPyConnection, settings: Settings, files: list[LandingFile], key: bytes
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    files: list[LandingFile],
+    key: bytes,
+    on_result: Callable[[FileResult], None],
 ) -> list[FileResult]:
     """Two files at a time, each on a connection of its own (temp tables and transaction
     apart): one is read (Python, calamine) while DuckDB stages and writes the other, and
     two DuckDB queries fill two cores better than one (a city month 47 s -> 42 s
     standalone). Largest first, so no big file is left to load alone at the end; each
-    is hashed in its worker too. Each file is one transaction; results come in
-    ``files``' order."""
+    is hashed in its worker too. Each file is one transaction; ``on_result`` hears of
+    each file as it is done (in this thread), the results come back in ``files``' order."""
     idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
     cursors = [con.cursor() for _ in range(min(LOADERS, len(files)))]
     for cur in cursors:
@@ -276,7 +281,10 @@ def _load_files(
     largest_first = sorted(files, key=lambda f: -f.size)
     try:
         with ThreadPoolExecutor(max_workers=LOADERS, thread_name_prefix="jcw-load") as pool:
-            done = {r.source_file: r for r in pool.map(load, largest_first)}
+            done = {}
+            for r in pool.map(load, largest_first):
+                done[r.source_file] = r
+                on_result(r)
     finally:
         for cur in cursors:
             cur.close()
@@ -290,15 +298,17 @@ def load_month(
     month: str,
     landing_files: list[LandingFile],
     key: bytes,
+    on_result: Callable[[FileResult], None] = lambda r: None,
 ) -> dict[str, list[FileResult]]:
     """Bring ``raw.<table>`` for ``month`` in line with landing, for each of ``tables``.
     Their files are loaded in one pool (largest first across tables), so no table's last
-    file leaves a core idle; the results are per table, in landing order."""
+    file leaves a core idle; ``on_result`` hears of each file (loaded, rejected,
+    unchanged, removed) as it is done; the results are per table, in landing order."""
     schema.ensure(con)
     names = {t.name for t in tables}
     files = [f for f in landing_files if f.table and f.table.name in names and f.month == month]
     results: dict[str, list[FileResult]] = {t.name: [] for t in tables}
-    for r in _load_files(con, settings, files, key):
+    for r in _load_files(con, settings, files, key, on_result):
         results[r.table_name].append(r)
     present = {f.rel for f in files}
     for table in tables:
@@ -310,7 +320,8 @@ def load_month(
         for rel, department in current:
             if rel not in present:
                 gone = _gone(rel, table, month, department)
-                results[table.name].append(remove_file(con, rel, table, gone))
+                results[table.name].append(removed := remove_file(con, rel, table, gone))
+                on_result(removed)
     return results
 
 

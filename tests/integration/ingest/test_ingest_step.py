@@ -66,6 +66,11 @@ def test_a_run_materialises_only_the_tables_it_selects(data_dir):
         assert [
             (e.asset_key, e.check_name, e.passed) for e in first.get_asset_check_evaluations()
         ] == [(ROSTER_KEY, RECONCILE_CHECK, True)]
+        # each file is logged in the run with its counts (three rows, all valid)
+        logged = [
+            e.user_message for e in instance.all_logs(first.run_id) if ROSTER in e.user_message
+        ]
+        assert f"{ROSTER}：已加载，读取 3 行 = 加载 3 + 隔离 0 + 重复 0 + 非数据行 0" in logged
         # the wage file is in landing too, but its table was not selected
         assert _rows(data_dir, "SELECT count(*) FROM raw.unemployment_roster") == [(3,)]
         assert _rows(data_dir, "SELECT count(*) FROM raw.district_wage") == [(0,)]
