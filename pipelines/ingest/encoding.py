@@ -110,16 +110,21 @@ def _write_utf8(out: Path, pieces: Iterable[bytes]) -> None:
         raise FileRejected(UNDECODABLE) from None
 
 
-def csv_text(path: Path, work_dir: Path, encoding: str | None = None) -> CsvText:
+def csv_text(path: Path, work_dir: Path) -> CsvText:
     """The file as DuckDB can read it, and its lines. A transcoded copy holds personal
     data in clear: the caller deletes ``work_dir``."""
-    encoding = encoding or detect_encoding(path)
-    lines, empty = count_lines(path)
-    if encoding.startswith("utf-8"):
-        return CsvText(path, encoding, lines, empty)
+    encoding = detect_encoding(path)
+    text = CsvText(path, encoding, *count_lines(path))
+    return text if encoding.startswith("utf-8") else as_gb18030(text, work_dir)
+
+
+def as_gb18030(text: CsvText, work_dir: Path) -> CsvText:
+    """``text`` (the delivered file) read as GB18030: a strictly transcoded UTF-8 copy.
+    Its lines are the same, counted in the original bytes (no GB18030 character
+    contains ``\n``)."""
     out = work_dir / "utf8.csv"
-    _write_utf8(out, (s.encode("utf-8") for s in _decoded(_chunks(path), encoding)))
-    return CsvText(out, encoding, lines, empty)
+    _write_utf8(out, (s.encode("utf-8") for s in _decoded(_chunks(text.path), "gb18030")))
+    return CsvText(out, "gb18030", text.lines, text.empty_lines)
 
 
 def keep_empty_lines(text: AnyStr) -> AnyStr:

@@ -20,7 +20,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.contract.tables import Table
-from pipelines.ingest.encoding import CsvText, csv_text, rewrite_keeping_empty_lines
+from pipelines.ingest.encoding import (
+    CsvText,
+    as_gb18030,
+    csv_text,
+    rewrite_keeping_empty_lines,
+)
 from pipelines.ingest.errors import FileRejected
 from pipelines.ingest.headers import HEADER_SEARCH_ROWS, best_missing, find_header, norm_header
 
@@ -135,7 +140,7 @@ def read_csv(path: Path, table: Table, con: duckdb.DuckDBPyConnection, work_dir:
     try:
         raw = _read_text(text, table, con)
     except _NotUtf8:  # UTF-8 at the start only: read as GB18030, as a whole-file check would
-        text = csv_text(path, work_dir, "gb18030")
+        text = as_gb18030(text, work_dir)  # a UTF-8 guess: text.path is the delivered file
         raw = _read_text(text, table, con)
     if raw is None:
         raw = _read_text(rewrite_keeping_empty_lines(path, work_dir, text.encoding), table, con)
