@@ -5,20 +5,19 @@ and the good file beside them still loads."""
 
 import contextlib
 import io
-import os
 import zipfile
 
 import duckdb
 import pytest
 
 from pipelines import cli
-from pipelines.ingest.ids import check_char
 from pipelines.settings import Settings
 from tests.conftest import run_pipeline_isolated
+from tests.integration.ingest.deliveries import ROSTER_HEADER, put, roster
 
 pytestmark = pytest.mark.slow
 
-HEADER = "失业登记号,姓名,身份证号,社区代码,失业登记日期,登记状态"
+
 GOOD = "human_resources/2025-01/失业登记_历下区_2025-01.csv"
 BAD = {
     "not_xlsx": "civil_affairs/2025-01/低保家庭_历下区_2025-01.xlsx",
@@ -29,30 +28,6 @@ BAD = {
     "unrecognized": "human_resources/2025-01/工作简报_2025-01.csv",
     "bad_month": "human_resources/2025年1月/失业登记_长清区_2025-01.csv",
 }
-
-
-def ids(n: int, start: int = 0) -> list[str]:
-    out = []
-    for i in range(start, start + n):
-        first17 = f"37010219800101{i:03d}"
-        out.append(first17 + check_char(first17))
-    return out
-
-
-def roster(prefix: str, n: int, start: int = 0) -> bytes:
-    rows = [HEADER] + [
-        f"{prefix}{i:03d},某人,{pid},370102007006,2025-01-05,失业"
-        for i, pid in enumerate(ids(n, start))
-    ]
-    return ("\n".join(rows) + "\n").encode("gb18030")
-
-
-def put(landing, rel: str, data: bytes, mtime: float | None = None) -> None:
-    path = landing / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    if mtime:
-        os.utime(path, (mtime, mtime))
 
 
 def _zip_without_workbook() -> bytes:
@@ -92,7 +67,7 @@ def scenario(tmp_path_factory):
     put(landing, BAD["not_xlsx"], "保障户编号,户主身份证号\n".encode())
     put(landing, BAD["corrupt_xlsx"], _zip_without_workbook())
     put(landing, BAD["empty"], b"")
-    put(landing, BAD["header_only"], ("2025年1月失业登记\n" + HEADER + "\n").encode("utf-8"))
+    put(landing, BAD["header_only"], ("2025年1月失业登记\n" + ROSTER_HEADER + "\n").encode("utf-8"))
     put(
         landing,
         BAD["missing_columns"],

@@ -6,9 +6,9 @@ import duckdb
 import pytest
 
 from pipelines.assets.ingest import ASSETS, RECONCILE_CHECK
-from pipelines.ingest.ids import check_char
 from pipelines.resources import WarehouseResource
 from pipelines.settings import Settings
+from tests.integration.ingest.deliveries import put, roster
 
 pytestmark = pytest.mark.slow
 
@@ -18,24 +18,13 @@ ROSTER_KEY = dg.AssetKey(["raw", "unemployment_roster"])
 WAGES_KEY = dg.AssetKey(["raw", "district_wage"])
 
 
-def _roster() -> str:
-    rows = ["失业登记号,姓名,身份证号,社区代码,失业登记日期,登记状态"]
-    for i in range(3):
-        first17 = f"37010219800101{i:03d}"
-        pid = first17 + check_char(first17)
-        rows.append(f"SY{i:03d},某人,{pid},370102007006,2025-01-05,失业")
-    return "\n".join(rows) + "\n"
-
-
 WAGES_CSV = "区县代码,区县名称,年度,在岗职工平均工资\n370102,历下区,2023,139810\n370103,市中区,2023,120290\n"
 
 
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
-    for rel, text in ((ROSTER, _roster()), (WAGES, WAGES_CSV)):
-        path = tmp_path / "landing" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    put(tmp_path / "landing", ROSTER, roster("SY", 3))
+    put(tmp_path / "landing", WAGES, WAGES_CSV.encode("utf-8"))
     monkeypatch.setenv("JCW_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("JCW_PII_KEY_FILE", raising=False)
     return tmp_path
